@@ -1,2 +1,5 @@
-// Placeholder entry point of the Cli service; its work is built by a later issue.
-return 0;
+using KkboxNcf.Cli;
+
+// The command-line tool behind ./kkbox for everything that is not a long-running service:
+// data generation, offline evaluation, benchmarks, reports and reading recommendations.
+return await CommandLine.RunAsync(args);
