@@ -7,8 +7,8 @@ namespace KkboxNcf.Data;
 /// KkboxFormatException naming the file and the expected columns), then yields rows in file order.
 /// A row that cannot be read is counted and kept through the ReadReport and reading goes on.
 /// Missing integers are -1 (song_length, language, city, registered_via, dates) except bd, where the
-/// real files already use 0 for "unknown". Strings that repeat (ids, context names, artists, genres)
-/// are interned per call.
+/// real files already use 0 for "unknown". Strings that repeat
+/// (member ids, context names, artists, genres) are interned per call.
 /// </summary>
 public static class KkboxReader
 {
@@ -25,8 +25,11 @@ public static class KkboxReader
     static IEnumerable<Listen> IterateListens(CsvRowReader csv, bool isTest, FileReadStats stats, ReadReport report, CancellationToken ct)
     {
         using var _ = csv;
-        var ids = new StringPool(1 << 22);
-        var contexts = new StringPool(1 << 16);
+        // Members repeat (34k of them) and are interned; song ids are not: with ~420k distinct values the
+        // lookups miss the CPU caches and cost more than a fresh 44-char string (measured: 3.5 s vs 0.2 s
+        // over the full train.csv).
+        var members = new StringPool(1 << 20);
+        var contexts = new StringPool(1 << 16, smallSet: true);
         long row = 0, accepted = 0;
         try
         {
@@ -39,7 +42,7 @@ public static class KkboxReader
                 string? reason = TryListen(csv, status, isTest, row, out var f);
                 if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
                 accepted++;
-                yield return new Listen(row, ids.Get(f.Msno), ids.Get(f.SongId), contexts.Get(f.SourceSystemTab),
+                yield return new Listen(row, members.Get(f.Msno), Utf8Fields.Text(f.SongId), contexts.Get(f.SourceSystemTab),
                     contexts.Get(f.SourceScreenName), contexts.Get(f.SourceType), f.Target, f.Id);
             }
         }
@@ -100,7 +103,7 @@ public static class KkboxReader
 
     public static IEnumerable<Member> ReadMembers(string path, ReadReport report, CancellationToken ct = default)
     {
-        var pool = new StringPool(1 << 16);
+        var pool = new StringPool(1 << 16, smallSet: true);
         return ReadRows(path, KkboxSchema.Members, report, ct, (CsvRowReader r, out Member? member) =>
         {
             member = null;

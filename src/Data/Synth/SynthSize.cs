@@ -3,7 +3,7 @@ namespace KkboxNcf.Data.Synth;
 /// <summary>
 /// How much the generator writes. Full has the real data's scale and cardinalities; the smaller
 /// sizes keep the rows per member and per listened song of the full set where they can, so models
-/// see the same density. ActiveSongs is the pool listens are drawn from (about 70% of it is drawn).
+/// see the same density. ActiveSongs is the pool listens are drawn from (about 80% of it is drawn).
 /// </summary>
 public sealed record SynthSize(
     string Name, long TrainRows, long TestRows, int Members, int CatalogSongs, int ActiveSongs,
