@@ -201,7 +201,7 @@ public class KkboxReaderTests
     [Fact]
     public void String_pool_returns_one_instance_per_value_until_capacity()
     {
-        var pool = new StringPool(capacity: 2, smallSet: true);
+        var pool = new StringPool(capacity: 2);
         var a1 = pool.Get("radio"u8);
         var a2 = pool.Get("radio"u8);
         Assert.Same(a1, a2);
