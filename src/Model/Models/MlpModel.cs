@@ -1,0 +1,44 @@
+using KkboxNcf.Model.Features;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace KkboxNcf.Model.Models;
+
+/// <summary>
+/// The content-based baseline (eq. 13-14): a four-layer perceptron over the concatenated
+/// embeddings of the user, the song and every metadata field of member, song and event.
+/// </summary>
+public sealed class MlpModel : RecModel
+{
+    readonly RowEmbedding user_embed, item_embed;
+    readonly MetadataEmbeddings meta;
+    readonly Linear l1, l2, l3, l4;
+
+    public MlpModel(ModelShape shape) : base("mlp", shape)
+    {
+        user_embed = new RowEmbedding("user_embed", shape.CapacityOf(Field.User), shape.WidthOf(Field.User), shape.InitStd);
+        item_embed = new RowEmbedding("item_embed", shape.CapacityOf(Field.Song), shape.WidthOf(Field.Song), shape.InitStd);
+        meta = new MetadataEmbeddings(shape);
+        int concat = shape.WidthOf(Field.User) + shape.WidthOf(Field.Song) + meta.Width;
+        l1 = nn.Linear(concat, concat * 2);
+        l2 = nn.Linear(concat * 2, concat);
+        l3 = nn.Linear(concat, shape.NDim);
+        l4 = nn.Linear(shape.NDim, 1);
+        RegisterComponents();
+    }
+
+    public override IEnumerable<(Field? Field, RowEmbedding Table)> Tables =>
+        new (Field?, RowEmbedding)[] { (Field.User, user_embed), (Field.Song, item_embed) }.Concat(meta.Tables);
+
+    public override Tensor forward(Tensor batch)
+    {
+        // X = [Embed_user, Embed_item, Embed_meta...] (eq. 14)
+        var x = torch.cat([user_embed.forward(Column(batch, Field.User)), item_embed.forward(Column(batch, Field.Song)), meta.forward(batch)], 1);
+        // W4 * relu(W3 * relu(W2 * relu(W1 * X + b1) + b2) + b3) (eq. 13, before the sigmoid)
+        var h1 = torch.nn.functional.relu(l1.forward(x));
+        var h2 = torch.nn.functional.relu(l2.forward(h1));
+        var h3 = torch.nn.functional.relu(l3.forward(h2));
+        return l4.forward(h3).squeeze(1);
+    }
+}
