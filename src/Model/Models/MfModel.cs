@@ -7,39 +7,39 @@ namespace KkboxNcf.Model.Models;
 /// <summary>Matrix factorization (eq. 9): sigmoid(U_i . V_j + B_i^user + B_j^item).</summary>
 public sealed class MfModel : RecModel, IDotProductModel
 {
-    readonly RowEmbedding user_embed, item_embed, user_bias, item_bias;
+    // one fused table for users and songs; a row is [embedding (n_dim) | bias]
+    readonly SegmentedEmbedding entity;
 
     public MfModel(ModelShape shape) : base("mf", shape)
     {
-        user_embed = new RowEmbedding("user_embed", shape.CapacityOf(Field.User), shape.NDim, shape.InitStd);
-        item_embed = new RowEmbedding("item_embed", shape.CapacityOf(Field.Song), shape.NDim, shape.InitStd);
-        user_bias = new RowEmbedding("user_bias", shape.CapacityOf(Field.User), 1, shape.InitStd);
-        item_bias = new RowEmbedding("item_bias", shape.CapacityOf(Field.Song), 1, shape.InitStd);
+        entity = EntityTable(shape, shape.NDim + 1);
         RegisterComponents();
     }
 
-    public override IEnumerable<(Field? Field, RowEmbedding Table)> Tables =>
-    [
-        (Field.User, user_embed), (Field.Song, item_embed), (Field.User, user_bias), (Field.Song, item_bias),
-    ];
+    public override IEnumerable<SegmentedEmbedding> Stores => [entity];
 
     public override Tensor forward(Tensor batch)
     {
-        var user = Column(batch, Field.User);
-        var item = Column(batch, Field.Song);
-        var dot = (user_embed.forward(user) * item_embed.forward(item)).sum(1);
-        return dot + user_bias.forward(user).squeeze(1) + item_bias.forward(item).squeeze(1);
+        int d = Shape.NDim;
+        var e = entity.forward(batch.narrow(1, 0, 2));
+        var user = e.select(1, 0);
+        var item = e.select(1, 1);
+        var dot = (user.narrow(1, 0, d) * item.narrow(1, 0, d)).sum(1);
+        return dot + user.select(1, d) + item.select(1, d);
     }
 
     public DotProductFactors ExtractFactors()
     {
+        using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        return new DotProductFactors(
-            Shape.NDim,
-            user_embed.Weight.detach().contiguous().data<float>().ToArray(),
-            item_embed.Weight.detach().contiguous().data<float>().ToArray(),
-            user_bias.Weight.detach().reshape(-1).data<float>().ToArray(),
-            item_bias.Weight.detach().reshape(-1).data<float>().ToArray(),
+        int d = Shape.NDim;
+        var users = entity.SegmentWeights(Field.User).detach();
+        var songs = entity.SegmentWeights(Field.Song).detach();
+        return new DotProductFactors(d,
+            users.narrow(1, 0, d).contiguous().data<float>().ToArray(),
+            songs.narrow(1, 0, d).contiguous().data<float>().ToArray(),
+            users.select(1, d).contiguous().data<float>().ToArray(),
+            songs.select(1, d).contiguous().data<float>().ToArray(),
             0f);
     }
 }

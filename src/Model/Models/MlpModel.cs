@@ -11,14 +11,13 @@ namespace KkboxNcf.Model.Models;
 /// </summary>
 public sealed class MlpModel : RecModel
 {
-    readonly RowEmbedding user_embed, item_embed;
+    readonly SegmentedEmbedding entity;
     readonly MetadataEmbeddings meta;
     readonly Linear l1, l2, l3, l4;
 
     public MlpModel(ModelShape shape) : base("mlp", shape)
     {
-        user_embed = new RowEmbedding("user_embed", shape.CapacityOf(Field.User), shape.WidthOf(Field.User), shape.InitStd);
-        item_embed = new RowEmbedding("item_embed", shape.CapacityOf(Field.Song), shape.WidthOf(Field.Song), shape.InitStd);
+        entity = EntityTable(shape, Math.Max(shape.WidthOf(Field.User), shape.WidthOf(Field.Song)));
         meta = new MetadataEmbeddings(shape);
         int concat = shape.WidthOf(Field.User) + shape.WidthOf(Field.Song) + meta.Width;
         l1 = nn.Linear(concat, concat * 2);
@@ -28,14 +27,16 @@ public sealed class MlpModel : RecModel
         RegisterComponents();
     }
 
-    public override IEnumerable<(Field? Field, RowEmbedding Table)> Tables =>
-        new (Field?, RowEmbedding)[] { (Field.User, user_embed), (Field.Song, item_embed) }.Concat(meta.Tables);
+    public override IEnumerable<SegmentedEmbedding> Stores => [entity, meta.Store];
 
     public override Tensor forward(Tensor batch)
     {
+        var e = entity.forward(batch.narrow(1, 0, 2));
+        var embed_user = e.select(1, 0).narrow(1, 0, Shape.WidthOf(Field.User));
+        var embed_item = e.select(1, 1).narrow(1, 0, Shape.WidthOf(Field.Song));
         // X = [Embed_user, Embed_item, Embed_meta...] (eq. 14)
-        var x = torch.cat([user_embed.forward(Column(batch, Field.User)), item_embed.forward(Column(batch, Field.Song)), meta.forward(batch)], 1);
-        // W4 * relu(W3 * relu(W2 * relu(W1 * X + b1) + b2) + b3) (eq. 13, before the sigmoid)
+        var x = torch.cat([embed_user, embed_item, meta.forward(batch)], 1);
+        // W4 * relu(W3 * relu(W2 * relu(W1 * X + b1) + b2) + b3), before the sigmoid (eq. 13)
         var h1 = torch.nn.functional.relu(l1.forward(x));
         var h2 = torch.nn.functional.relu(l2.forward(h1));
         var h3 = torch.nn.functional.relu(l3.forward(h2));

@@ -17,13 +17,15 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
 
     public ModelKind Kind => Shape.Kind;
 
-    /// <summary>Every embedding table (trained row-sparsely by LazyAdam).</summary>
-    public abstract IEnumerable<(Field? Field, RowEmbedding Table)> Tables { get; }
+    /// <summary>The fused embedding tables (trained row-sparsely by LazyAdam).</summary>
+    public abstract IEnumerable<SegmentedEmbedding> Stores { get; }
+
+    public IEnumerable<RowEmbedding> Tables => Stores.Select(s => s.Table);
 
     /// <summary>Parameters that are not embedding tables (the layers; trained by dense Adam).</summary>
     public IEnumerable<Parameter> DenseParameters()
     {
-        var tables = Tables.Select(t => t.Table.Weight.Handle).ToHashSet();
+        var tables = Tables.Select(t => t.Weight.Handle).ToHashSet();
         return parameters().Where(p => !tables.Contains(p.Handle));
     }
 
@@ -55,25 +57,23 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
     /// <summary>Makes every table hold at least the rows the feature space now has (new rows initialised like the rest).</summary>
     public void EnsureCapacity(FeatureSpace space, double headroom = 0.25)
     {
-        foreach (var (field, table) in Tables)
-        {
-            int needed = field is { } f ? space[f].Count : space.Genres.Count;
-            if (needed > table.Rows) table.Grow(ModelShape.WithHeadroom(needed, headroom));
-        }
+        foreach (var store in Stores) store.EnsureCapacity(space, headroom);
     }
-
-    protected static Tensor Column(Tensor batch, Field f) => batch.select(1, (int)f);
 
     /// <summary>The shape with the tables' current row counts (they grow with the vocabularies).</summary>
     public ModelShape CurrentShape()
     {
         var capacity = (int[])Shape.Capacity.Clone();
         int genreCapacity = Shape.GenreCapacity;
-        foreach (var (field, table) in Tables)
+        foreach (var segment in Stores.SelectMany(s => s.Segments))
         {
-            if (field is { } f) capacity[(int)f] = (int)table.Rows;
-            else genreCapacity = (int)table.Rows;
+            if (segment.Field is { } f) capacity[(int)f] = (int)segment.Rows;
+            else genreCapacity = (int)segment.Rows;
         }
         return Shape with { Capacity = capacity, GenreCapacity = genreCapacity };
     }
+
+    /// <summary>The fused user and song table (columns 0 and 1 of a batch) with rows `width` wide.</summary>
+    protected static SegmentedEmbedding EntityTable(ModelShape shape, int width) =>
+        new("entity", [(Field.User, shape.CapacityOf(Field.User)), (Field.Song, shape.CapacityOf(Field.Song))], [0, 1], width, shape.InitStd);
 }

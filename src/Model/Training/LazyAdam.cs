@@ -14,8 +14,7 @@ namespace KkboxNcf.Model.Training;
 public sealed class LazyAdam
 {
     readonly IReadOnlyList<RowEmbedding> _tables;
-    readonly Dictionary<RowEmbedding, (Tensor M, Tensor V)> _moments = new(ReferenceEqualityComparer.Instance);
-    readonly double _lr, _beta1, _beta2, _eps;
+        readonly double _lr, _beta1, _beta2, _eps;
 
     public LazyAdam(IEnumerable<RowEmbedding> tables, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
     {
@@ -24,11 +23,7 @@ public sealed class LazyAdam
         _beta1 = beta1;
         _beta2 = beta2;
         _eps = eps;
-        foreach (var t in _tables)
-        {
-            t.RowSparse = true;
-            _moments[t] = (torch.zeros_like(t.Weight).DetachFromDisposeScope(), torch.zeros_like(t.Weight).DetachFromDisposeScope());
-        }
+        foreach (var t in _tables) t.RowSparse = true;
     }
 
     public long StepCount { get; private set; }
@@ -43,7 +38,7 @@ public sealed class LazyAdam
         using var _ = torch.no_grad();
         foreach (var table in _tables)
         {
-            var (m, v) = Moments(table);
+            var (m, v) = table.Moments;
             foreach (var touched in table.Touched)
             {
                 var g = touched.Values.grad;
@@ -54,7 +49,7 @@ public sealed class LazyAdam
                 m.index_copy_(0, index, mRows);
                 v.index_copy_(0, index, vRows);
                 var denom = vRows.div(bc2).sqrt_().add_(_eps);
-                table.Weight.index_add_(0, index, mRows.div(denom), -_lr / bc1);
+                table.Weight.index_add_(0, index, mRows.div_(denom), -_lr / bc1);
             }
             table.ClearTouched();
         }
@@ -65,24 +60,4 @@ public sealed class LazyAdam
     {
         foreach (var t in _tables) t.ClearTouched();
     }
-
-    (Tensor M, Tensor V) Moments(RowEmbedding table)
-    {
-        var (m, v) = _moments[table];
-        if (m.shape[0] < table.Rows)
-        {
-            // the table grew: new rows start with zero moments
-            var extra = table.Rows - m.shape[0];
-            var m2 = torch.cat([m, torch.zeros(extra, table.Dim)], 0).DetachFromDisposeScope();
-            var v2 = torch.cat([v, torch.zeros(extra, table.Dim)], 0).DetachFromDisposeScope();
-            m.Dispose();
-            v.Dispose();
-            _moments[table] = (m2, v2);
-            return (m2, v2);
-        }
-        return (m, v);
-    }
-
-    /// <summary>Bytes held by the moment tensors.</summary>
-    public long MomentBytes => _moments.Values.Sum(p => (p.M.NumberOfElements + p.V.NumberOfElements) * sizeof(float));
 }

@@ -27,9 +27,9 @@ public sealed class ModelFitter : IDisposable
         var denseParameters = config.RowSparse ? model.DenseParameters() : model.parameters();
         _dense = optim.Adam(denseParameters, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
         if (config.RowSparse)
-            _lazy = new LazyAdam(model.Tables.Select(t => t.Table), config.LearningRate, config.Beta1, config.Beta2, config.Eps);
+            _lazy = new LazyAdam(model.Tables, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
         else
-            foreach (var (_, table) in model.Tables) table.RowSparse = false;
+            foreach (var table in model.Tables) table.RowSparse = false;
         _shuffle = new Generator((ulong)config.Seed);
         model.train();
     }
