@@ -1,7 +1,8 @@
 // MSBuild task: marks one symbol-version requirement of an ELF64 shared library as weak
 // (VER_FLG_WEAK in the vna_flags of its Vernaux entry in .gnu.version_r), so that glibc's loader
 // accepts the library on a host whose libstdc++ lacks that version. Idempotent; a no-op when the
-// host libstdc++ already provides the version. Compiled by RoslynCodeTaskFactory against
+// host libstdc++ already provides the version. The patched copy goes to OutputDirectory; the
+// package's own file is never modified. Compiled by RoslynCodeTaskFactory against
 // netstandard2.0, hence the plain-array code.
 using System;
 using System.IO;
@@ -13,6 +14,10 @@ public class WeakenGlibcxxRequirement : Task
 {
     [Required] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string Version { get; set; } = "";
+    [Required] public string OutputDirectory { get; set; } = "";
+
+    /// <summary>The patched copies, with the metadata of their sources; empty when no patch is needed.</summary>
+    [Output] public ITaskItem[] Patched { get; set; } = Array.Empty<ITaskItem>();
 
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;
@@ -28,24 +33,40 @@ public class WeakenGlibcxxRequirement : Task
         string host = Array.Find(LibStdCxxCandidates, File.Exists);
         if (host != null && Contains(File.ReadAllBytes(host), Encoding.ASCII.GetBytes(Version + "\0")))
         {
-            Log.LogMessage(MessageImportance.Low, $"{host} provides {Version}: libLibTorchSharp.so left as it is.");
+            Log.LogMessage(MessageImportance.Low, $"{host} provides {Version}: libLibTorchSharp.so is used as shipped.");
             return true;
         }
+        var patched = new System.Collections.Generic.List<ITaskItem>();
         foreach (var item in Files)
         {
-            string path = item.ItemSpec;
+            string source = item.GetMetadata("FullPath");
+            string subdir = item.GetMetadata("DestinationSubDirectory");
+            string target = Path.Combine(OutputDirectory, subdir, Path.GetFileName(source));
             try
             {
-                int changed = Patch(path, Version);
-                Log.LogMessage(MessageImportance.Normal, changed > 0
-                    ? $"Marked {Version} weak in {path} (host libstdc++ lacks it)."
-                    : $"{path}: {Version} already weak or not required.");
+                // Written once per source: an up-to-date patched copy is left untouched (stable timestamp).
+                if (!File.Exists(target) || File.GetLastWriteTimeUtc(target) < File.GetLastWriteTimeUtc(source))
+                {
+                    byte[] elf = File.ReadAllBytes(source);
+                    int changed = Patch(elf, Version);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target));
+                    string temp = target + ".tmp";
+                    File.WriteAllBytes(temp, elf);
+                    if (File.Exists(target)) File.Delete(target);
+                    File.Move(temp, target);
+                    Log.LogMessage(MessageImportance.High,
+                        $"libLibTorchSharp.so: marked {changed} {Version} requirement(s) weak (host libstdc++ lacks it) -> {target}");
+                }
+                var copy = new TaskItem(target);
+                item.CopyMetadataTo(copy);
+                patched.Add(copy);
             }
             catch (Exception e)
             {
-                Log.LogError($"Could not patch {path} for {Version}: {e.Message}");
+                Log.LogError($"Could not patch {source} for {Version}: {e.Message}");
             }
         }
+        Patched = patched.ToArray();
         return !Log.HasLoggedErrors;
     }
 
@@ -61,10 +82,9 @@ public class WeakenGlibcxxRequirement : Task
         return false;
     }
 
-    /// <summary>Returns how many requirement entries were changed (0 when already weak).</summary>
-    static int Patch(string path, string version)
+    /// <summary>Sets VER_FLG_WEAK on every requirement of the version; returns how many were changed.</summary>
+    static int Patch(byte[] elf, string version)
     {
-        byte[] elf = File.ReadAllBytes(path);
         if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
             throw new InvalidDataException("not an ELF file");
         if (elf[4] != 2 || elf[5] != 1)
@@ -104,14 +124,6 @@ public class WeakenGlibcxxRequirement : Task
                 }
                 vn += (int)BitConverter.ToUInt32(elf, vn + 12);
             }
-        }
-        if (changed > 0)
-        {
-            // Written beside first, so a failed write never leaves a half-written library in place.
-            string temp = path + ".patching";
-            File.WriteAllBytes(temp, elf);
-            File.Copy(temp, path, true);
-            File.Delete(temp);
         }
         return changed;
     }

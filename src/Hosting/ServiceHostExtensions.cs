@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using KkboxNcf.Contracts;
+
+namespace KkboxNcf.Hosting;
+
+public static class ServiceHostExtensions
+{
+    /// <summary>
+    /// What every KkboxNcf service shares: Kafka and Redis settings, the health file, and single-line
+    /// console logs with timestamps (structured fields stay in the message template).
+    /// </summary>
+    public static HostApplicationBuilder AddKkboxDefaults(this HostApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.AddSingleton(builder.Configuration.GetSection(KafkaSettings.Section).Get<KafkaSettings>() ?? new KafkaSettings());
+        builder.Services.AddSingleton(builder.Configuration.GetSection(RedisSettings.Section).Get<RedisSettings>() ?? new RedisSettings());
+        builder.Services.AddSettings<HealthSettings>(builder.Configuration);
+        builder.Services.AddSingleton<ServiceHealth>();
+        builder.Services.AddHostedService<HealthFileWriter>();
+        return builder;
+    }
+}
