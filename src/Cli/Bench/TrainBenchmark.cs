@@ -83,8 +83,7 @@ public sealed class TrainBenchmark : IBenchmark
     static RunResult Run(string label, PlantedData.Result planted, EncodedDataset valid, TrainingConfig config, long examples,
         long[] checkpoints, CancellationToken ct)
     {
-        torch.random.manual_seed(1);
-        var model = ModelFactory.Create(ModelShape.For(ModelKind.Ncf, planted.Space));
+        var model = ModelFactory.Create(ModelShape.For(ModelKind.Ncf, planted.Space), seed: 1);
         using var fitter = new ModelFitter(model, config);
         var aucAt = new Dictionary<long, double>();
         var (features, labels) = planted.Data.ToTensors();

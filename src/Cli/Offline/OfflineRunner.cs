@@ -25,9 +25,8 @@ public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
         }
         else
         {
-            torch.random.manual_seed(options.Training.Seed);
             var kind = ModelFactory.ParseKind(name);
-            using var model = ModelFactory.Create(ModelShape.For(kind, data.Space, options.NDim, headroom: 0));
+            using var model = ModelFactory.Create(ModelShape.For(kind, data.Space, options.NDim, headroom: 0), options.Training.Seed);
             using var fitter = new ModelFitter(model, options.Training);
             var bar = ProgressBar.ForConsole();
             int lastEpoch = 0;

@@ -19,14 +19,14 @@ public sealed class MetadataEmbeddings : nn.Module<Tensor, Tensor>
     readonly int[] _widths;
     readonly int _genreWidth;
 
-    public MetadataEmbeddings(ModelShape shape) : base("metadata")
+    public MetadataEmbeddings(ModelShape shape, Generator init) : base("metadata")
     {
         for (int i = 0; i < FeatureLayout.MetadataFields.Length; i++)
             if ((int)FeatureLayout.MetadataFields[i] != FirstColumn + i) throw new InvalidOperationException("metadata fields must be adjacent columns");
         var segments = FeatureLayout.MetadataFields.Select(f => ((Field?)f, shape.CapacityOf(f))).Append((null, shape.GenreCapacity)).ToArray();
         var columns = Enumerable.Range(0, FeatureLayout.MetadataFields.Length)
             .Concat(Enumerable.Repeat(FeatureLayout.MetadataFields.Length, FeatureLayout.GenreSlots)).ToArray();
-        embed = new SegmentedEmbedding("embed", segments, columns, shape.NDim, shape.InitStd);
+        embed = new SegmentedEmbedding("embed", segments, columns, shape.NDim, shape.InitStd, init);
         _widths = FeatureLayout.MetadataFields.Select(shape.WidthOf).ToArray();
         _genreWidth = shape.GenreWidth;
         Width = _widths.Sum() + _genreWidth;

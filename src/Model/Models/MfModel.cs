@@ -10,7 +10,7 @@ public sealed class MfModel : RecModel, IDotProductModel
     // one fused table for users and songs; a row is [embedding (n_dim) | bias]
     readonly SegmentedEmbedding entity;
 
-    public MfModel(ModelShape shape) : base("mf", shape)
+    public MfModel(ModelShape shape, int seed = 0) : base("mf", shape, seed)
     {
         entity = EntityTable(shape, shape.NDim + 1);
         RegisterComponents();

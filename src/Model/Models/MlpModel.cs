@@ -15,15 +15,15 @@ public sealed class MlpModel : RecModel
     readonly MetadataEmbeddings meta;
     readonly Linear l1, l2, l3, l4;
 
-    public MlpModel(ModelShape shape) : base("mlp", shape)
+    public MlpModel(ModelShape shape, int seed = 0) : base("mlp", shape, seed)
     {
         entity = EntityTable(shape, Math.Max(shape.WidthOf(Field.User), shape.WidthOf(Field.Song)));
-        meta = new MetadataEmbeddings(shape);
+        meta = new MetadataEmbeddings(shape, Init);
         int concat = shape.WidthOf(Field.User) + shape.WidthOf(Field.Song) + meta.Width;
-        l1 = nn.Linear(concat, concat * 2);
-        l2 = nn.Linear(concat * 2, concat);
-        l3 = nn.Linear(concat, shape.NDim);
-        l4 = nn.Linear(shape.NDim, 1);
+        l1 = SeededLinear(concat, concat * 2);
+        l2 = SeededLinear(concat * 2, concat);
+        l3 = SeededLinear(concat, shape.NDim);
+        l4 = SeededLinear(shape.NDim, 1);
         RegisterComponents();
     }
 

@@ -2,11 +2,12 @@ namespace KkboxNcf.Model.Models;
 
 public static class ModelFactory
 {
-    public static RecModel Create(ModelShape shape) => shape.Kind switch
+    /// <summary>A new model; seed fixes its initial weights.</summary>
+    public static RecModel Create(ModelShape shape, int seed = 0) => shape.Kind switch
     {
-        ModelKind.Mf => new MfModel(shape),
-        ModelKind.Mlp => new MlpModel(shape),
-        ModelKind.Ncf => new NcfModel(shape),
+        ModelKind.Mf => new MfModel(shape, seed),
+        ModelKind.Mlp => new MlpModel(shape, seed),
+        ModelKind.Ncf => new NcfModel(shape, seed),
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape.Kind, "unknown model kind"),
     };
 

@@ -18,17 +18,17 @@ public sealed class NcfModel : RecModel, IDotProductModel
     readonly Linear l1, l2, l3, l4;
     readonly int _nnWidth;
 
-    public NcfModel(ModelShape shape) : base("ncf", shape)
+    public NcfModel(ModelShape shape, int seed = 0) : base("ncf", shape, seed)
     {
         int nDim = shape.NDim;
         _nnWidth = Math.Max(shape.WidthOf(Field.User), shape.WidthOf(Field.Song));
         entity = EntityTable(shape, _nnWidth + nDim + 1);
-        meta = new MetadataEmbeddings(shape);
+        meta = new MetadataEmbeddings(shape, Init);
         int concat = shape.WidthOf(Field.User) + shape.WidthOf(Field.Song) + meta.Width;
-        l1 = nn.Linear(concat, concat * 2);
-        l2 = nn.Linear(concat * 2, concat);
-        l3 = nn.Linear(concat, nDim);
-        l4 = nn.Linear(2 * nDim, 1);
+        l1 = SeededLinear(concat, concat * 2);
+        l2 = SeededLinear(concat * 2, concat);
+        l3 = SeededLinear(concat, nDim);
+        l4 = SeededLinear(2 * nDim, 1);
         RegisterComponents();
     }
 

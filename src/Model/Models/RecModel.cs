@@ -11,7 +11,39 @@ namespace KkboxNcf.Model.Models;
 /// </summary>
 public abstract class RecModel : nn.Module<Tensor, Tensor>
 {
-    protected RecModel(string name, ModelShape shape) : base(name) => Shape = shape;
+    readonly GeneratorHolder _init;
+
+    /// <param name="seed">Seeds the initial weights (and rows added when tables grow), independent of torch's global generator.</param>
+    protected RecModel(string name, ModelShape shape, int seed) : base(name)
+    {
+        Shape = shape;
+        _init = new GeneratorHolder(new Generator((ulong)seed));
+    }
+
+    /// <summary>The generator that initialises this model's weights.</summary>
+    protected Generator Init => _init.Generator;
+
+    /// <summary>A linear layer with PyTorch's default initialisation, U(-1/sqrt(in), 1/sqrt(in)), drawn from the model's generator.</summary>
+    protected Linear SeededLinear(long inputs, long outputs)
+    {
+        var layer = nn.Linear(inputs, outputs);
+        double bound = 1 / Math.Sqrt(inputs);
+        using (torch.no_grad())
+        {
+            layer.weight!.uniform_(-bound, bound, Init);
+            layer.bias!.uniform_(-bound, bound, Init);
+        }
+        return layer;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _init.Generator.Dispose();
+        base.Dispose(disposing);
+    }
+
+    // Not a field of a module type, so RegisterComponents leaves it alone.
+    sealed record GeneratorHolder(Generator Generator);
 
     public ModelShape Shape { get; }
 
@@ -74,6 +106,6 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The fused user and song table (columns 0 and 1 of a batch) with rows `width` wide.</summary>
-    protected static SegmentedEmbedding EntityTable(ModelShape shape, int width) =>
-        new("entity", [(Field.User, shape.CapacityOf(Field.User)), (Field.Song, shape.CapacityOf(Field.Song))], [0, 1], width, shape.InitStd);
+    protected SegmentedEmbedding EntityTable(ModelShape shape, int width) =>
+        new("entity", [(Field.User, shape.CapacityOf(Field.User)), (Field.Song, shape.CapacityOf(Field.Song))], [0, 1], width, shape.InitStd, Init);
 }

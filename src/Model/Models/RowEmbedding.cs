@@ -17,12 +17,15 @@ public sealed class RowEmbedding : nn.Module<Tensor, Tensor>
     readonly double _initStd;
     readonly List<TouchedRows> _touched = [];
     readonly MomentHolder _moments = new();
+    readonly Generator _init;
 
-    public RowEmbedding(string name, long rows, long dim, double initStd) : base(name)
+    /// <param name="init">The seeded generator that draws the initial rows (and rows added later).</param>
+    public RowEmbedding(string name, long rows, long dim, double initStd, Generator init) : base(name)
     {
         weight = new Parameter(torch.empty(rows, dim));
         _initStd = initStd;
-        using (torch.no_grad()) weight.normal_(0, initStd);
+        _init = init;
+        using (torch.no_grad()) weight.normal_(0, initStd, init);
         Dim = dim;
         RegisterComponents();
     }
@@ -79,7 +82,7 @@ public sealed class RowEmbedding : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var dest = torch.tensor(destination, dtype: int64);
-        var grown = torch.empty(newRows, Dim).normal_(0, _initStd);
+        var grown = torch.empty(newRows, Dim).normal_(0, _initStd, _init);
         grown.index_copy_(0, dest, weight.detach());
         weight.set_(grown);
         if (_moments.M is not null && _moments.V is not null)

@@ -20,12 +20,12 @@ public sealed class SegmentedEmbedding : nn.Module<Tensor, Tensor>
 
     /// <param name="segments">The fields (Field null = genres) with their capacities.</param>
     /// <param name="columnSegment">For each column of the index matrix forward receives, the segment it indexes.</param>
-    public SegmentedEmbedding(string name, IReadOnlyList<(Field? Field, int Capacity)> segments, int[] columnSegment, int width, double initStd)
+    public SegmentedEmbedding(string name, IReadOnlyList<(Field? Field, int Capacity)> segments, int[] columnSegment, int width, double initStd, Generator init)
         : base(name)
     {
         _segments = Layout(segments.Select(s => s.Field).ToArray(), segments.Select(s => (long)s.Capacity).ToArray());
         _columnSegment = columnSegment;
-        table = new RowEmbedding("table", _segments[^1].Offset + _segments[^1].Rows, width, initStd);
+        table = new RowEmbedding("table", _segments[^1].Offset + _segments[^1].Rows, width, initStd, init);
         RegisterComponents();
     }
 
