@@ -1,0 +1,261 @@
+using System.Text.Unicode;
+
+namespace KkboxNcf.Data;
+
+/// <summary>
+/// Streaming readers for the five KKBOX files. Each checks the header first (a wrong header throws
+/// KkboxFormatException naming the file and the expected columns), then yields rows in file order.
+/// A row that cannot be read is counted and kept through the ReadReport and reading goes on.
+/// Missing integers are -1 (song_length, language, city, registered_via, dates) except bd, where the
+/// real files already use 0 for "unknown". Strings that repeat (ids, context names, artists, genres)
+/// are interned per call.
+/// </summary>
+public static class KkboxReader
+{
+    const int CancelCheckEvery = 1 << 16;
+
+    /// <summary>train.csv or test.csv (the header tells which): typed listens.</summary>
+    public static IEnumerable<Listen> ReadListens(string path, ReadReport report, CancellationToken ct = default)
+    {
+        // Opened here, not in the iterator, so a wrong header fails at the call and not at the first MoveNext.
+        var csv = OpenListens(path, out bool isTest);
+        return IterateListens(csv, isTest, report.For(Path.GetFileName(path)), report, ct);
+    }
+
+    static IEnumerable<Listen> IterateListens(CsvRowReader csv, bool isTest, FileReadStats stats, ReadReport report, CancellationToken ct)
+    {
+        using var _ = csv;
+        var ids = new StringPool(1 << 22);
+        var contexts = new StringPool(1 << 16);
+        long row = 0, accepted = 0;
+        try
+        {
+            while (true)
+            {
+                var status = csv.ReadRow();
+                if (status == CsvRowStatus.End) break;
+                row++;
+                if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
+                string? reason = TryListen(csv, status, isTest, row, out var f);
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                accepted++;
+                yield return new Listen(row, ids.Get(f.Msno), ids.Get(f.SongId), contexts.Get(f.SourceSystemTab),
+                    contexts.Get(f.SourceScreenName), contexts.Get(f.SourceType), f.Target, f.Id);
+            }
+        }
+        finally
+        {
+            report.AddAccepted(stats, accepted);
+            if (!csv.Terminated && row > 0) stats.LastLineUnterminated = true;
+        }
+    }
+
+    /// <summary>
+    /// train.csv or test.csv through a callback with span fields: no allocation per row. Returns the
+    /// file's stats (also in the report).
+    /// </summary>
+    public static FileReadStats ScanListens(string path, ReadReport report, ListenHandler handler, CancellationToken ct = default)
+    {
+        using var csv = OpenListens(path, out bool isTest);
+        var stats = report.For(Path.GetFileName(path));
+        long row = 0, accepted = 0;
+        try
+        {
+            while (true)
+            {
+                var status = csv.ReadRow();
+                if (status == CsvRowStatus.End) break;
+                row++;
+                if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
+                string? reason = TryListen(csv, status, isTest, row, out var f);
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                accepted++;
+                handler(in f);
+            }
+        }
+        finally
+        {
+            report.AddAccepted(stats, accepted);
+            if (!csv.Terminated && row > 0) stats.LastLineUnterminated = true;
+        }
+        return stats;
+    }
+
+    public static IEnumerable<Song> ReadSongs(string path, ReadReport report, CancellationToken ct = default)
+    {
+        var names = new StringPool(1 << 21);
+        var ids = new StringPool(0);
+        return ReadRows(path, KkboxSchema.Songs, report, ct, (CsvRowReader r, out Song? song) =>
+        {
+            song = null;
+            if (r.Field(0).IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            if (!Utf8Fields.TryParseInt(r.Field(1), -1, out int length)) return RejectReasons.For(RejectReasons.BadInteger, "song_length");
+            if (!Utf8Fields.TryParseInt(r.Field(6), -1, out int language)) return RejectReasons.For(RejectReasons.BadInteger, "language");
+            song = new Song(ids.Get(r.Field(0)), length, Utf8Fields.SplitMulti(r.Field(2), names),
+                Utf8Fields.SplitMulti(r.Field(3), names), Utf8Fields.SplitMulti(r.Field(4), names),
+                Utf8Fields.SplitMulti(r.Field(5), names), language);
+            return null;
+        });
+    }
+
+    public static IEnumerable<Member> ReadMembers(string path, ReadReport report, CancellationToken ct = default)
+    {
+        var pool = new StringPool(1 << 16);
+        return ReadRows(path, KkboxSchema.Members, report, ct, (CsvRowReader r, out Member? member) =>
+        {
+            member = null;
+            if (r.Field(0).IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "msno");
+            if (!Utf8Fields.TryParseInt(r.Field(1), -1, out int city)) return RejectReasons.For(RejectReasons.BadInteger, "city");
+            if (!Utf8Fields.TryParseInt(r.Field(2), 0, out int bd)) return RejectReasons.For(RejectReasons.BadInteger, "bd");
+            if (!Utf8Fields.TryParseInt(r.Field(4), -1, out int via)) return RejectReasons.For(RejectReasons.BadInteger, "registered_via");
+            if (!Utf8Fields.TryParseInt(r.Field(5), -1, out int registered)) return RejectReasons.For(RejectReasons.BadInteger, "registration_init_time");
+            if (!Utf8Fields.TryParseInt(r.Field(6), -1, out int expires)) return RejectReasons.For(RejectReasons.BadInteger, "expiration_date");
+            member = new Member(Utf8Fields.Text(r.Field(0)), city, bd, pool.Get(Utf8Fields.TrimAscii(r.Field(3))), via, registered, expires);
+            return null;
+        });
+    }
+
+    public static IEnumerable<SongExtra> ReadSongExtras(string path, ReadReport report, CancellationToken ct = default) =>
+        ReadRows(path, KkboxSchema.SongExtras, report, ct, (CsvRowReader r, out SongExtra? extra) =>
+        {
+            extra = null;
+            if (r.Field(0).IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            extra = new SongExtra(Utf8Fields.Text(r.Field(0)), Utf8Fields.Text(r.Field(1)), Utf8Fields.Text(Utf8Fields.TrimAscii(r.Field(2))));
+            return null;
+        });
+
+    /// <summary>Opens a file and checks its header against the schema; throws KkboxFormatException when it differs.</summary>
+    public static CsvRowReader Open(string path, KkboxFileSchema schema)
+    {
+        var csv = CsvRowReader.Open(path);
+        try
+        {
+            var found = ReadHeader(csv);
+            if (!found.SequenceEqual(schema.Columns))
+                throw new KkboxFormatException(HeaderMessage(path, found, schema));
+            return csv;
+        }
+        catch
+        {
+            csv.Dispose();
+            throw;
+        }
+    }
+
+    delegate string? RowParser<T>(CsvRowReader row, out T? value);
+
+    static IEnumerable<T> ReadRows<T>(string path, KkboxFileSchema schema, ReadReport report, CancellationToken ct, RowParser<T> parse)
+        where T : class
+    {
+        // Opened here, not in the iterator, so a wrong header fails at the call and not at the first MoveNext.
+        var csv = Open(path, schema);
+        return Iterate(csv, schema, report, ct, parse, Path.GetFileName(path));
+    }
+
+    static IEnumerable<T> Iterate<T>(CsvRowReader csv, KkboxFileSchema schema, ReadReport report, CancellationToken ct, RowParser<T> parse, string file)
+        where T : class
+    {
+        using var _ = csv;
+        var stats = report.For(file);
+        long row = 0, accepted = 0;
+        try
+        {
+            while (true)
+            {
+                var status = csv.ReadRow();
+                if (status == CsvRowStatus.End) break;
+                row++;
+                if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
+                string? reason = CheckShape(csv, status, schema.Columns.Length);
+                T? value = null;
+                reason ??= parse(csv, out value);
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                accepted++;
+                yield return value!;
+            }
+        }
+        finally
+        {
+            report.AddAccepted(stats, accepted);
+            if (!csv.Terminated && row > 0) stats.LastLineUnterminated = true;
+        }
+    }
+
+    static CsvRowReader OpenListens(string path, out bool isTest)
+    {
+        var csv = CsvRowReader.Open(path);
+        try
+        {
+            var found = ReadHeader(csv);
+            if (found.SequenceEqual(KkboxSchema.Train.Columns)) isTest = false;
+            else if (found.SequenceEqual(KkboxSchema.Test.Columns)) isTest = true;
+            else throw new KkboxFormatException(HeaderMessage(path, found, KkboxSchema.Train, KkboxSchema.Test));
+            return csv;
+        }
+        catch
+        {
+            csv.Dispose();
+            throw;
+        }
+    }
+
+    static string? TryListen(CsvRowReader csv, CsvRowStatus status, bool isTest, long row, out ListenFields fields)
+    {
+        fields = default;
+        string? shape = CheckShape(csv, status, 6);
+        if (shape is not null) return shape;
+        int o = isTest ? 1 : 0;
+        var msno = csv.Field(o);
+        var song = csv.Field(o + 1);
+        if (msno.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "msno");
+        if (song.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+        int target = -1;
+        long id = -1;
+        if (isTest)
+        {
+            if (!Utf8Fields.TryParseLong(csv.Field(0), out id)) return RejectReasons.For(RejectReasons.BadInteger, "id");
+        }
+        else
+        {
+            var t = csv.Field(5);
+            if (t.Length == 1 && (t[0] == (byte)'0' || t[0] == (byte)'1')) target = t[0] - '0';
+            else if (!Utf8Fields.TryParseInt(t, -1, out target) || target is not (0 or 1)) return RejectReasons.BadTarget;
+        }
+        fields = new ListenFields
+        {
+            Row = row,
+            Line = csv.LineNumber,
+            Msno = msno,
+            SongId = song,
+            SourceSystemTab = csv.Field(o + 2),
+            SourceScreenName = csv.Field(o + 3),
+            SourceType = csv.Field(o + 4),
+            Target = target,
+            Id = id,
+        };
+        return null;
+    }
+
+    /// <summary>The checks every file shares: quoting, blank rows, column count, UTF-8.</summary>
+    static string? CheckShape(CsvRowReader csv, CsvRowStatus status, int columns)
+    {
+        if (status == CsvRowStatus.UnterminatedQuote) return RejectReasons.UnterminatedQuote;
+        if (csv.IsBlank) return RejectReasons.EmptyRow;
+        if (csv.FieldCount != columns) return RejectReasons.WrongColumnCount;
+        if (!Utf8.IsValid(csv.RawRow)) return RejectReasons.InvalidUtf8;
+        return null;
+    }
+
+    static string[] ReadHeader(CsvRowReader csv)
+    {
+        if (csv.ReadRow() != CsvRowStatus.Row) return [];
+        var names = new string[csv.FieldCount];
+        for (int i = 0; i < names.Length; i++) names[i] = Utf8Fields.Text(Utf8Fields.TrimAscii(csv.Field(i)));
+        return names;
+    }
+
+    static string HeaderMessage(string path, string[] found, params KkboxFileSchema[] expected) =>
+        $"{path}: wrong header. Expected the columns {string.Join(" or ", expected.Select(s => s.Header))} " +
+        $"({string.Join(" / ", expected.Select(s => s.FileName))}); found " +
+        (found.Length == 0 ? "no header (empty file)" : string.Join(',', found));
+}
