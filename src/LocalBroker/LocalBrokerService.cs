@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using KkboxNcf.Contracts;
+using KkboxNcf.LocalBroker.Native;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KkboxNcf.LocalBroker;
+
+/// <summary>
+/// Runs the mock cluster behind fixed-address forwarders: create the cluster, bind the forwarders,
+/// advertise them as the brokers' addresses, create the project's topics, check the port answers,
+/// then announce readiness. Stopping undoes it in reverse, ready file first.
+/// </summary>
+public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILogger<LocalBrokerService> logger) : IHostedService
+{
+    readonly LocalBrokerOptions o = options.Value;
+    readonly ReadyFile readyFile = new(options.Value.ReadyFile);
+    readonly List<TcpForwarder> forwarders = [];
+    MockCluster? cluster;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        readyFile.RemoveStale();
+        ListenAddress.TryParse(o.Listen, out var listen); // validated at start-up
+        var library = LibRdKafkaLoader.Load(o.NativeLibrary);
+        logger.LogInformation("librdkafka {Version} loaded from {Path}", LibRdKafka.Version(), library);
+
+        cluster = MockCluster.Create(o.Brokers, o.Debug, logger);
+        cluster.SetGroupInitialRebalanceDelay(o.InitialRebalanceDelayMs);
+        cluster.SetConsumerGroupTimeouts(o.ConsumerGroupSessionTimeoutMs, o.ConsumerGroupHeartbeatIntervalMs);
+
+        var advertisedHost = o.AdvertisedHost ?? listen!.DefaultAdvertisedHost;
+        for (int id = 1; id <= o.Brokers; id++)
+        {
+            int port = listen!.Port == 0 ? 0 : listen.Port + id - 1;
+            var forwarder = new TcpForwarder(new IPEndPoint(listen.Address, port),
+                new IPEndPoint(IPAddress.Loopback, cluster.NativePort(id)), logger);
+            forwarders.Add(forwarder);
+            forwarder.Start();
+            cluster.AdvertiseBroker(id, advertisedHost, forwarder.LocalEndPoint.Port);
+        }
+
+        foreach (var (name, partitions, _) in Topics.All) cluster.CreateTopic(name, partitions);
+        foreach (var (name, partitions) in o.ExtraTopics) cluster.CreateTopic(name, partitions);
+        logger.LogInformation("created {Count} topics: {Topics}", Topics.All.Count + o.ExtraTopics.Count,
+            string.Join(", ", Topics.All.Select(t => $"{t.Name}[{t.Partitions}]").Concat(o.ExtraTopics.Select(t => $"{t.Key}[{t.Value}]"))));
+
+        foreach (var f in forwarders) await CheckAcceptsAsync(f.LocalEndPoint, ct);
+
+        var bootstrap = string.Join(",", forwarders.Select(f => $"{FormatHost(advertisedHost)}:{f.LocalEndPoint.Port}"));
+        readyFile.Write(bootstrap);
+        logger.LogInformation("ready on {Bootstrap} ({Brokers} mock broker(s) at {Native}; other topics are auto-created with 4 partitions)",
+            bootstrap, o.Brokers, cluster.NativeBootstraps);
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        readyFile.Remove();
+        foreach (var f in forwarders)
+        {
+            logger.LogInformation("forwarder {Address}: {Connections} connections, {In:N0} bytes to and {Out:N0} bytes from the broker",
+                f.LocalEndPoint, f.Connections, f.BytesToBroker, f.BytesFromBroker);
+            await f.DisposeAsync();
+        }
+        forwarders.Clear();
+        cluster?.Dispose();
+        cluster = null;
+        logger.LogInformation("stopped");
+    }
+
+    /// <summary>Readiness means a client can connect, so connect once through the forwarder ourselves.</summary>
+    static async Task CheckAcceptsAsync(IPEndPoint endpoint, CancellationToken ct)
+    {
+        var address = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : endpoint.Address;
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await probe.ConnectAsync(new IPEndPoint(address, endpoint.Port), timeout.Token);
+    }
+
+    static string FormatHost(string host) => host.Contains(':') ? $"[{host}]" : host;
+}
