@@ -22,11 +22,30 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILo
 
     public async Task StartAsync(CancellationToken ct)
     {
+        try
+        {
+            await StartCoreAsync(ct);
+        }
+        catch
+        {
+            await ReleaseAsync(); // whatever was created before the failure
+            throw;
+        }
+    }
+
+    async Task StartCoreAsync(CancellationToken ct)
+    {
         readyFile.RemoveStale();
         ListenAddress.TryParse(o.Listen, out var listen); // validated at start-up
+        // Bind first: a taken port is the most likely failure and needs nothing else undone.
+        for (int id = 1; id <= o.Brokers; id++)
+        {
+            int port = listen!.Port == 0 ? 0 : listen.Port + id - 1;
+            forwarders.Add(new TcpForwarder(new IPEndPoint(listen.Address, port), logger));
+        }
+
         var library = LibRdKafkaLoader.Load(o.NativeLibrary);
         logger.LogInformation("librdkafka {Version} loaded from {Path}", LibRdKafka.Version(), library);
-
         cluster = MockCluster.Create(o.Brokers, o.Debug, logger);
         cluster.SetGroupInitialRebalanceDelay(o.InitialRebalanceDelayMs);
         cluster.SetConsumerGroupTimeouts(o.ConsumerGroupSessionTimeoutMs, o.ConsumerGroupHeartbeatIntervalMs);
@@ -34,11 +53,8 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILo
         var advertisedHost = o.AdvertisedHost ?? listen!.DefaultAdvertisedHost;
         for (int id = 1; id <= o.Brokers; id++)
         {
-            int port = listen!.Port == 0 ? 0 : listen.Port + id - 1;
-            var forwarder = new TcpForwarder(new IPEndPoint(listen.Address, port),
-                new IPEndPoint(IPAddress.Loopback, cluster.NativePort(id)), logger);
-            forwarders.Add(forwarder);
-            forwarder.Start();
+            var forwarder = forwarders[id - 1];
+            forwarder.Start(new IPEndPoint(IPAddress.Loopback, cluster.NativePort(id)));
             cluster.AdvertiseBroker(id, advertisedHost, forwarder.LocalEndPoint.Port);
         }
 
@@ -57,17 +73,21 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILo
 
     public async Task StopAsync(CancellationToken ct)
     {
-        readyFile.Remove();
         foreach (var f in forwarders)
-        {
             logger.LogInformation("forwarder {Address}: {Connections} connections, {In:N0} bytes to and {Out:N0} bytes from the broker",
                 f.LocalEndPoint, f.Connections, f.BytesToBroker, f.BytesFromBroker);
-            await f.DisposeAsync();
-        }
+        await ReleaseAsync();
+        logger.LogInformation("stopped");
+    }
+
+    /// <summary>Ready file first (launchers must not connect to a broker going away), then listeners, then the cluster.</summary>
+    async Task ReleaseAsync()
+    {
+        readyFile.Remove();
+        foreach (var f in forwarders) await f.DisposeAsync();
         forwarders.Clear();
         cluster?.Dispose();
         cluster = null;
-        logger.LogInformation("stopped");
     }
 
     /// <summary>Readiness means a client can connect, so connect once through the forwarder ourselves.</summary>
