@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using KkboxNcf.Contracts;
-using KkboxNcf.LocalBroker.Native;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,9 +43,8 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILo
             forwarders.Add(new TcpForwarder(new IPEndPoint(listen.Address, port), logger));
         }
 
-        var library = LibRdKafkaLoader.Load(o.NativeLibrary);
-        logger.LogInformation("librdkafka {Version} loaded from {Path}", LibRdKafka.Version(), library);
-        cluster = MockCluster.Create(o.Brokers, o.Debug, logger);
+        cluster = MockCluster.Create(o.Brokers, o.Debug, o.NativeLibrary, logger);
+        logger.LogInformation("mock cluster of {Brokers} broker(s) on {Library}", o.Brokers, cluster.Library);
         cluster.SetGroupInitialRebalanceDelay(o.InitialRebalanceDelayMs);
         cluster.SetConsumerGroupTimeouts(o.ConsumerGroupSessionTimeoutMs, o.ConsumerGroupHeartbeatIntervalMs);
 

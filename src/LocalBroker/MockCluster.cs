@@ -31,9 +31,14 @@ public sealed unsafe class MockCluster : IDisposable
         NativeBootstraps = Marshal.PtrToStringUTF8(LibRdKafka.rd_kafka_mock_cluster_bootstraps(cluster)) ?? "";
     }
 
-    /// <exception cref="BrokerStartupException">The client handle or the cluster could not be created.</exception>
-    public static MockCluster Create(int brokerCount, string? debugContexts, ILogger logger)
+    /// <summary>The librdkafka file in use (see LibRdKafkaLoader) and its version.</summary>
+    public string Library { get; private init; } = "";
+
+    /// <param name="nativeLibrary">Explicit librdkafka file, or null for the packaged one that loads here.</param>
+    /// <exception cref="BrokerStartupException">librdkafka, its client handle or the cluster could not be created.</exception>
+    public static MockCluster Create(int brokerCount, string? debugContexts, string? nativeLibrary, ILogger logger)
     {
+        var library = $"librdkafka {LibRdKafkaVersion(nativeLibrary, out var path)} from {path}";
         var errstr = new byte[512];
         var conf = LibRdKafka.rd_kafka_conf_new();
         var handle = GCHandle.Alloc(logger);
@@ -54,7 +59,7 @@ public sealed unsafe class MockCluster : IDisposable
             var cluster = LibRdKafka.rd_kafka_mock_cluster_new(rk, brokerCount);
             if (cluster == IntPtr.Zero)
                 throw new BrokerStartupException(ExitCodes.NativeLibrary, $"rd_kafka_mock_cluster_new({brokerCount}) failed (see the librdkafka log above)");
-            return new MockCluster(rk, cluster, handle, brokerCount);
+            return new MockCluster(rk, cluster, handle, brokerCount) { Library = library };
         }
         catch
         {
@@ -63,6 +68,12 @@ public sealed unsafe class MockCluster : IDisposable
             handle.Free();
             throw;
         }
+    }
+
+    static string LibRdKafkaVersion(string? nativeLibrary, out string path)
+    {
+        path = LibRdKafkaLoader.Load(nativeLibrary);
+        return LibRdKafka.Version();
     }
 
     /// <summary>Real port of mock broker <paramref name="brokerId"/> (1-based), parsed from the bootstraps.</summary>
