@@ -56,8 +56,10 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILo
             cluster.AdvertiseBroker(id, advertisedHost, forwarder.LocalEndPoint.Port);
         }
 
-        foreach (var (name, partitions, _) in Topics.All) cluster.CreateTopic(name, partitions);
-        foreach (var (name, partitions) in o.ExtraTopics) cluster.CreateTopic(name, partitions);
+        var topics = Topics.All.Select(t => (t.Name, t.Partitions)).Concat(o.ExtraTopics.Select(t => (Name: t.Key, Partitions: t.Value))).ToList();
+        // One request at a time costs up to a second each (the mock thread does not always wake for
+        // its op queue); submitted together they are served in one wake-up.
+        Parallel.ForEach(topics, new ParallelOptions { MaxDegreeOfParallelism = topics.Count }, t => cluster.CreateTopic(t.Name, t.Partitions));
         logger.LogInformation("created {Count} topics: {Topics}", Topics.All.Count + o.ExtraTopics.Count,
             string.Join(", ", Topics.All.Select(t => $"{t.Name}[{t.Partitions}]").Concat(o.ExtraTopics.Select(t => $"{t.Key}[{t.Value}]"))));
 

@@ -20,6 +20,12 @@ try
     await host.RunAsync();
     return ExitCodes.Ok;
 }
+catch (OperationCanceledException)
+{
+    // SIGTERM or Ctrl-C arrived while starting: the service released what it had created.
+    await Console.Error.WriteLineAsync("LocalBroker: stopped while starting");
+    return ExitCodes.Ok;
+}
 catch (BrokerStartupException e)
 {
     await Console.Error.WriteLineAsync($"LocalBroker: {e.Message}");
