@@ -12,7 +12,8 @@ namespace KkboxNcf.LocalBroker;
 /// advertise them as the brokers' addresses, create the project's topics, check the port answers,
 /// then announce readiness. Stopping undoes it in reverse, ready file first.
 /// </summary>
-public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILogger<LocalBrokerService> logger) : IHostedService
+public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, BrokerReadiness readiness, ILogger<LocalBrokerService> logger)
+    : IHostedService
 {
     readonly LocalBrokerOptions o = options.Value;
     readonly ReadyFile readyFile = new(options.Value.ReadyFile);
@@ -66,6 +67,7 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, ILo
         foreach (var f in forwarders) await CheckAcceptsAsync(f.LocalEndPoint, ct);
 
         var bootstrap = string.Join(",", forwarders.Select(f => $"{FormatHost(advertisedHost)}:{f.LocalEndPoint.Port}"));
+        readiness.Ready(bootstrap);
         readyFile.Write(bootstrap);
         logger.LogInformation("ready on {Bootstrap} ({Brokers} mock broker(s) at {Native}; other topics are auto-created with 4 partitions)",
             bootstrap, o.Brokers, cluster.NativeBootstraps);

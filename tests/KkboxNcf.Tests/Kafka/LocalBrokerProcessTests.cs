@@ -40,6 +40,36 @@ public class LocalBrokerProcessTests
     }
 
     [Fact]
+    public async Task MessagesDroppedByTheMocksRetentionAreReported()
+    {
+        var readyFile = Path.Combine(Path.GetTempPath(), $"kkbox-broker-{Guid.NewGuid():N}.ready");
+        using var broker = ChildProcess.StartDll(BrokerDll, "--listen", "127.0.0.1:0", "--ready-file", readyFile,
+            "--LocalBroker:RetentionCheckIntervalMs=200");
+        await broker.WaitUntilAsync(() => File.Exists(readyFile), TimeSpan.FromSeconds(30), "the ready file");
+        string bootstrap = File.ReadAllText(readyFile).Trim();
+
+        // 7 MiB of incompressible values under one key: one partition, over its ~5 MiB limit.
+        string topic = KafkaTestEnvironment.Unique("retention");
+        var config = KkboxNcf.Contracts.KafkaClientConfigs.Producer(new KkboxNcf.Contracts.KafkaSettings { BootstrapServers = bootstrap }, "kafka-tests");
+        using (var producer = new Confluent.Kafka.ProducerBuilder<string, byte[]>(config).Build())
+        {
+            var random = new Random(7);
+            for (int i = 0; i < 70; i++)
+            {
+                var value = new byte[100 * 1024];
+                random.NextBytes(value);
+                producer.Produce(topic, new Confluent.Kafka.Message<string, byte[]> { Key = "one-member", Value = value });
+            }
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        await broker.WaitUntilAsync(() => broker.Stdout.Any(l => l.Contains("retention dropped") && l.Contains(topic)),
+            TimeSpan.FromSeconds(15), $"a warning that messages of {topic} were dropped");
+        broker.Terminate();
+        Assert.Equal(ExitCodes.Ok, await broker.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
     public async Task ATakenPortFailsWithAnErrorNamingIt()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);
