@@ -57,12 +57,13 @@ public sealed class LocalBrokerService(IOptions<LocalBrokerOptions> options, Bro
             cluster.AdvertiseBroker(id, advertisedHost, forwarder.LocalEndPoint.Port);
         }
 
-        var topics = Topics.All.Select(t => (t.Name, t.Partitions)).Concat(o.ExtraTopics.Select(t => (Name: t.Key, Partitions: t.Value))).ToList();
-        // One request at a time costs up to a second each (the mock thread does not always wake for
-        // its op queue); submitted together they are served in one wake-up.
-        Parallel.ForEach(topics, new ParallelOptions { MaxDegreeOfParallelism = topics.Count }, t => cluster.CreateTopic(t.Name, t.Partitions));
-        logger.LogInformation("created {Count} topics: {Topics}", Topics.All.Count + o.ExtraTopics.Count,
-            string.Join(", ", Topics.All.Select(t => $"{t.Name}[{t.Partitions}]").Concat(o.ExtraTopics.Select(t => $"{t.Key}[{t.Value}]"))));
+        var topics = Topics.All.Select(t => (t.Name, t.Partitions))
+            .Concat(o.ExtraTopics.Select(t => (Name: t.Key, Partitions: t.Value))).ToList();
+        // One request at a time can cost a second each (the mock thread does not always wake up for
+        // its op queue); submitted together from dedicated threads they are served in one wake-up.
+        await Task.WhenAll(topics.Select(t => Task.Factory.StartNew(() => cluster.CreateTopic(t.Name, t.Partitions),
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        logger.LogInformation("created {Count} topics: {Topics}", topics.Count, string.Join(", ", topics.Select(t => $"{t.Name}[{t.Partitions}]")));
 
         foreach (var f in forwarders) await CheckAcceptsAsync(f.LocalEndPoint, ct);
 

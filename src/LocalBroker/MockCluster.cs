@@ -53,12 +53,12 @@ public sealed unsafe class MockCluster : IDisposable
 
             rk = LibRdKafka.rd_kafka_new(LibRdKafka.ProducerType, conf, errstr, (nuint)errstr.Length);
             if (rk == IntPtr.Zero)
-                throw new BrokerStartupException(ExitCodes.NativeLibrary, $"rd_kafka_new failed: {Text(errstr)}");
+                throw new BrokerStartupException(ExitCodes.MockClusterFailed, $"rd_kafka_new failed: {Text(errstr)}");
             conf = IntPtr.Zero; // owned by rk from here on
 
             var cluster = LibRdKafka.rd_kafka_mock_cluster_new(rk, brokerCount);
             if (cluster == IntPtr.Zero)
-                throw new BrokerStartupException(ExitCodes.NativeLibrary, $"rd_kafka_mock_cluster_new({brokerCount}) failed (see the librdkafka log above)");
+                throw new BrokerStartupException(ExitCodes.MockClusterFailed, $"rd_kafka_mock_cluster_new({brokerCount}) failed (see the librdkafka log above)");
             return new MockCluster(rk, cluster, handle, brokerCount) { Library = library };
         }
         catch
@@ -87,12 +87,13 @@ public sealed unsafe class MockCluster : IDisposable
     public void AdvertiseBroker(int brokerId, string host, int port) =>
         LibRdKafka.rd_kafka_mock_broker_set_host_port(cluster, brokerId, host, port);
 
-    /// <exception cref="InvalidOperationException">The mock refused the topic.</exception>
+    /// <exception cref="BrokerStartupException">The mock refused the topic.</exception>
     public void CreateTopic(string name, int partitions)
     {
         int err = LibRdKafka.rd_kafka_mock_topic_create(cluster, name, partitions, Math.Min(BrokerCount, 3));
         if (err != 0)
-            throw new InvalidOperationException($"creating topic {name} with {partitions} partitions failed: {LibRdKafka.ErrorText(err)}");
+            throw new BrokerStartupException(ExitCodes.MockClusterFailed,
+                $"creating topic {name} with {partitions} partitions failed: {LibRdKafka.ErrorText(err)}");
     }
 
     public void SetGroupInitialRebalanceDelay(int ms) => LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, ms);
