@@ -27,6 +27,8 @@ public class LocalBrokerProcessTests
 
         string topic = KafkaTestEnvironment.Unique("lifecycle");
         var produced = await KeyedBatch.ProduceAsync(bootstrap, topic, keys: 5, perKey: 10);
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            Assert.Equal(4, admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count); // auto-created
         var lines = new List<string>();
         int consumed = GroupMember.Consume(bootstrap, topic, KafkaTestEnvironment.Unique("lifecycle-group"), produced.Count, TimeSpan.FromSeconds(5), lines.Add);
         Assert.Equal(produced.Count, consumed);
