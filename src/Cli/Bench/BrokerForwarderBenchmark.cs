@@ -10,29 +10,29 @@ namespace KkboxNcf.Cli.Bench;
 /// <summary>
 /// What the local broker's fixed-address TCP forwarder costs: keyed 100-byte messages produced (project
 /// producer settings) then consumed, through the forwarder vs straight to the mock broker's own port,
-/// alternating rounds in one process on fresh clusters. Value and reference are round-trip msg/s
+/// alternating rounds in one process on fresh clusters (--value-bytes for larger messages). Value and reference are round-trip msg/s
 /// (N / (produce time + consume time)), best round of each; target: at least 80% of direct.
 /// </summary>
 public sealed class BrokerForwarderBenchmark : IBenchmark
 {
     const int Partitions = 8;
-    const int ValueBytes = 100;
 
     public string Name => "broker-forwarder";
     public string Description => "produce+consume msg/s through the LocalBroker forwarder vs direct to the mock broker";
 
     public async Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
-        // 200k x ~110 B over 8 partitions stays well under the mock's ~5 MiB per-partition retention.
-        int messages = (int)args.Long("messages", 200_000);
+        int valueBytes = (int)args.Long("value-bytes", 100);
+        // Stay well under the mock's ~5 MiB per-partition retention (8 x 5 MiB): 200k x ~110 B by default.
+        int messages = (int)args.Long("messages", Math.Min(200_000, 24 * 1024 * 1024 / (valueBytes + 20)));
         int rounds = (int)args.Long("rounds", 3);
         args.RejectUnknown();
 
         Run? bestDirect = null, bestForwarded = null;
         for (int r = 0; r < rounds; r++)
         {
-            var direct = await RunOnceAsync(forwarded: false, messages, ct);
-            var forwarded = await RunOnceAsync(forwarded: true, messages, ct);
+            var direct = await RunOnceAsync(forwarded: false, messages, valueBytes, ct);
+            var forwarded = await RunOnceAsync(forwarded: true, messages, valueBytes, ct);
             Console.WriteLine($"round {r + 1}: direct {direct}; forwarded {forwarded}");
             if (bestDirect is null || direct.RoundTripPerSecond > bestDirect.RoundTripPerSecond) bestDirect = direct;
             if (bestForwarded is null || forwarded.RoundTripPerSecond > bestForwarded.RoundTripPerSecond) bestForwarded = forwarded;
@@ -44,25 +44,26 @@ public sealed class BrokerForwarderBenchmark : IBenchmark
             Details: new()
             {
                 ["messages"] = messages,
-                ["value_bytes"] = ValueBytes,
+                ["value_bytes"] = valueBytes,
                 ["partitions"] = Partitions,
                 ["rounds"] = rounds, // best of each; the first round also pays JIT warm-up
                 ["forwarded_produce_msg_per_s"] = bestForwarded.ProducePerSecond,
                 ["forwarded_consume_msg_per_s"] = bestForwarded.ConsumePerSecond,
                 ["forwarded_bytes"] = bestForwarded.ForwardedBytes,
+                ["forwarded_mib_per_s"] = bestForwarded.ForwardedBytes / 1048576.0 / bestForwarded.Seconds,
                 ["direct_produce_msg_per_s"] = bestDirect.ProducePerSecond,
                 ["direct_consume_msg_per_s"] = bestDirect.ConsumePerSecond,
                 ["target_rule"] = "forwarded >= 0.8 x direct",
             });
     }
 
-    sealed record Run(double ProducePerSecond, double ConsumePerSecond, double RoundTripPerSecond, long ForwardedBytes)
+    sealed record Run(double ProducePerSecond, double ConsumePerSecond, double RoundTripPerSecond, long ForwardedBytes, double Seconds)
     {
         public override string ToString() =>
             $"produce {ProducePerSecond:N0}/s, consume {ConsumePerSecond:N0}/s, round trip {RoundTripPerSecond:N0}/s";
     }
 
-    static async Task<Run> RunOnceAsync(bool forwarded, int messages, CancellationToken ct)
+    static async Task<Run> RunOnceAsync(bool forwarded, int messages, int valueBytes, CancellationToken ct)
     {
         using var cluster = MockCluster.Create(1, null, null, NullLogger.Instance);
         await using var forwarder = new TcpForwarder(new IPEndPoint(IPAddress.Loopback, 0), NullLogger.Instance);
@@ -78,7 +79,7 @@ public sealed class BrokerForwarderBenchmark : IBenchmark
         var settings = new KafkaSettings { BootstrapServers = bootstrap };
 
         var produce = Stopwatch.StartNew();
-        Produce(settings, topic, messages, ct);
+        Produce(settings, topic, messages, valueBytes, ct);
         produce.Stop();
 
         var consume = Stopwatch.StartNew();
@@ -86,13 +87,14 @@ public sealed class BrokerForwarderBenchmark : IBenchmark
         consume.Stop();
 
         return new Run(messages / produce.Elapsed.TotalSeconds, messages / consume.Elapsed.TotalSeconds,
-            messages / (produce.Elapsed + consume.Elapsed).TotalSeconds, forwarder.BytesToBroker + forwarder.BytesFromBroker);
+            messages / (produce.Elapsed + consume.Elapsed).TotalSeconds, forwarder.BytesToBroker + forwarder.BytesFromBroker,
+            (produce.Elapsed + consume.Elapsed).TotalSeconds);
     }
 
-    static void Produce(KafkaSettings settings, string topic, int messages, CancellationToken ct)
+    static void Produce(KafkaSettings settings, string topic, int messages, int valueBytes, CancellationToken ct)
     {
         var random = new Random(42);
-        var values = Enumerable.Range(0, 1024).Select(_ => Convert.ToHexString(RandomBytes(random, ValueBytes / 2))).ToArray();
+        var values = Enumerable.Range(0, 1024).Select(_ => Convert.ToHexString(RandomBytes(random, Math.Max(1, valueBytes / 2)))).ToArray();
         long failed = 0;
         Error? firstError = null;
         using var producer = new ProducerBuilder<string, string>(KafkaClientConfigs.Producer(settings, "bench-producer")).Build();
