@@ -10,6 +10,8 @@ public static class ExitCodes
     public const int InvalidOptions = 2;
     /// <summary>The listen address could not be bound, typically because the port is taken.</summary>
     public const int ListenFailed = 3;
-    /// <summary>librdkafka could not be loaded, or the mock cluster could not be created.</summary>
-    public const int NativeLibrary = 4;
+    /// <summary>librdkafka could not be loaded, or the mock cluster could not be created or refused a topic.</summary>
+    public const int MockClusterFailed = 4;
+    /// <summary>The ready file could not be written.</summary>
+    public const int ReadyFileFailed = 5;
 }

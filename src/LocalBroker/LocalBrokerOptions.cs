@@ -32,6 +32,9 @@ public sealed class LocalBrokerOptions
     /// <summary>Topics created at start besides KkboxNcf.Contracts.Topics.All: name to partition count.</summary>
     public Dictionary<string, int> ExtraTopics { get; set; } = new();
 
+    /// <summary>How often to look for messages the mock's ~5 MiB-per-partition retention dropped (0 = never).</summary>
+    public int RetentionCheckIntervalMs { get; set; } = 5_000;
+
     /// <summary>Explicit librdkafka file; by default the packaged one that loads here (see LibRdKafkaLoader).</summary>
     public string? NativeLibrary { get; set; }
 

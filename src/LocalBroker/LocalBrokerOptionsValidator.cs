@@ -19,6 +19,8 @@ public sealed class LocalBrokerOptionsValidator : IValidateOptions<LocalBrokerOp
         if (o.ConsumerGroupHeartbeatIntervalMs < 1 || o.ConsumerGroupSessionTimeoutMs <= o.ConsumerGroupHeartbeatIntervalMs)
             errors.Add("LocalBroker:ConsumerGroupHeartbeatIntervalMs must be >= 1 and below ConsumerGroupSessionTimeoutMs, " +
                        $"got {o.ConsumerGroupHeartbeatIntervalMs} and {o.ConsumerGroupSessionTimeoutMs}");
+        if (o.RetentionCheckIntervalMs < 0)
+            errors.Add($"LocalBroker:RetentionCheckIntervalMs must be >= 0 (0 = off), got {o.RetentionCheckIntervalMs}");
         foreach (var (topic, partitions) in o.ExtraTopics)
             if (string.IsNullOrWhiteSpace(topic) || partitions < 1)
                 errors.Add($"LocalBroker:ExtraTopics:{topic} must name a topic and a partition count >= 1, got {partitions}");

@@ -21,7 +21,9 @@ public static class LocalBrokerServiceCollectionExtensions
             .Bind(configuration.GetSection(LocalBrokerOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LocalBrokerOptions>, LocalBrokerOptionsValidator>();
+        services.AddSingleton<BrokerReadiness>();
         services.AddHostedService<LocalBrokerService>();
+        services.AddHostedService<RetentionWatch>();
         // Stop quickly on SIGTERM: the broker holds nothing worth draining for long.
         services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return services;

@@ -31,9 +31,14 @@ public sealed unsafe class MockCluster : IDisposable
         NativeBootstraps = Marshal.PtrToStringUTF8(LibRdKafka.rd_kafka_mock_cluster_bootstraps(cluster)) ?? "";
     }
 
-    /// <exception cref="BrokerStartupException">The client handle or the cluster could not be created.</exception>
-    public static MockCluster Create(int brokerCount, string? debugContexts, ILogger logger)
+    /// <summary>The librdkafka file in use (see LibRdKafkaLoader) and its version.</summary>
+    public string Library { get; private init; } = "";
+
+    /// <param name="nativeLibrary">Explicit librdkafka file, or null for the packaged one that loads here.</param>
+    /// <exception cref="BrokerStartupException">librdkafka, its client handle or the cluster could not be created.</exception>
+    public static MockCluster Create(int brokerCount, string? debugContexts, string? nativeLibrary, ILogger logger)
     {
+        var library = $"librdkafka {LibRdKafkaVersion(nativeLibrary, out var path)} from {path}";
         var errstr = new byte[512];
         var conf = LibRdKafka.rd_kafka_conf_new();
         var handle = GCHandle.Alloc(logger);
@@ -48,13 +53,13 @@ public sealed unsafe class MockCluster : IDisposable
 
             rk = LibRdKafka.rd_kafka_new(LibRdKafka.ProducerType, conf, errstr, (nuint)errstr.Length);
             if (rk == IntPtr.Zero)
-                throw new BrokerStartupException(ExitCodes.NativeLibrary, $"rd_kafka_new failed: {Text(errstr)}");
+                throw new BrokerStartupException(ExitCodes.MockClusterFailed, $"rd_kafka_new failed: {Text(errstr)}");
             conf = IntPtr.Zero; // owned by rk from here on
 
             var cluster = LibRdKafka.rd_kafka_mock_cluster_new(rk, brokerCount);
             if (cluster == IntPtr.Zero)
-                throw new BrokerStartupException(ExitCodes.NativeLibrary, $"rd_kafka_mock_cluster_new({brokerCount}) failed (see the librdkafka log above)");
-            return new MockCluster(rk, cluster, handle, brokerCount);
+                throw new BrokerStartupException(ExitCodes.MockClusterFailed, $"rd_kafka_mock_cluster_new({brokerCount}) failed (see the librdkafka log above)");
+            return new MockCluster(rk, cluster, handle, brokerCount) { Library = library };
         }
         catch
         {
@@ -63,6 +68,12 @@ public sealed unsafe class MockCluster : IDisposable
             handle.Free();
             throw;
         }
+    }
+
+    static string LibRdKafkaVersion(string? nativeLibrary, out string path)
+    {
+        path = LibRdKafkaLoader.Load(nativeLibrary);
+        return LibRdKafka.Version();
     }
 
     /// <summary>Real port of mock broker <paramref name="brokerId"/> (1-based), parsed from the bootstraps.</summary>
@@ -76,12 +87,13 @@ public sealed unsafe class MockCluster : IDisposable
     public void AdvertiseBroker(int brokerId, string host, int port) =>
         LibRdKafka.rd_kafka_mock_broker_set_host_port(cluster, brokerId, host, port);
 
-    /// <exception cref="InvalidOperationException">The mock refused the topic.</exception>
+    /// <exception cref="BrokerStartupException">The mock refused the topic.</exception>
     public void CreateTopic(string name, int partitions)
     {
         int err = LibRdKafka.rd_kafka_mock_topic_create(cluster, name, partitions, Math.Min(BrokerCount, 3));
         if (err != 0)
-            throw new InvalidOperationException($"creating topic {name} with {partitions} partitions failed: {LibRdKafka.ErrorText(err)}");
+            throw new BrokerStartupException(ExitCodes.MockClusterFailed,
+                $"creating topic {name} with {partitions} partitions failed: {LibRdKafka.ErrorText(err)}");
     }
 
     public void SetGroupInitialRebalanceDelay(int ms) => LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, ms);

@@ -7,20 +7,39 @@ namespace KkboxNcf.LocalBroker;
 public sealed class ReadyFile(string? path)
 {
     /// <summary>A file left by a crashed run must not make a launcher think this run is ready.</summary>
-    public void RemoveStale() => Remove();
+    /// <exception cref="BrokerStartupException">The stale file cannot be removed.</exception>
+    public void RemoveStale()
+    {
+        try
+        {
+            Remove();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrokerStartupException(ExitCodes.ReadyFileFailed, $"cannot remove the stale ready file {path}: {e.Message}", e);
+        }
+    }
 
+    /// <exception cref="BrokerStartupException">The file cannot be written (bad directory, permissions).</exception>
     public void Write(string bootstrapServers)
     {
         if (path is null) return;
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        File.WriteAllText(tmp, bootstrapServers + "\n");
-        File.Move(tmp, full, overwrite: true);
+        try
+        {
+            var full = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            var tmp = full + ".tmp";
+            File.WriteAllText(tmp, bootstrapServers + "\n");
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrokerStartupException(ExitCodes.ReadyFileFailed, $"cannot write the ready file {path}: {e.Message}", e);
+        }
     }
 
     public void Remove()
     {
-        if (path is not null) File.Delete(path);
+        if (path is not null && File.Exists(path)) File.Delete(path);
     }
 }

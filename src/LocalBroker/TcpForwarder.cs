@@ -16,7 +16,7 @@ public sealed class TcpForwarder : IAsyncDisposable
     const int BufferSize = 256 * 1024;
 
     readonly Socket listener;
-    readonly IPEndPoint target;
+    IPEndPoint target = null!;
     readonly ILogger logger;
     readonly CancellationTokenSource stopping = new();
     readonly ConcurrentDictionary<long, Socket> open = new();
@@ -30,9 +30,8 @@ public sealed class TcpForwarder : IAsyncDisposable
     public long Connections => Interlocked.Read(ref connections);
 
     /// <exception cref="BrokerStartupException">The address cannot be bound (port taken, address not local, ...).</exception>
-    public TcpForwarder(IPEndPoint listen, IPEndPoint target, ILogger logger)
+    public TcpForwarder(IPEndPoint listen, ILogger logger)
     {
-        this.target = target;
         this.logger = logger;
         listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -49,7 +48,12 @@ public sealed class TcpForwarder : IAsyncDisposable
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
-    public void Start() => acceptLoop = AcceptLoopAsync(stopping.Token);
+    /// <summary>Starts relaying to <paramref name="broker"/>. Connections made before this wait in the backlog.</summary>
+    public void Start(IPEndPoint broker)
+    {
+        target = broker;
+        acceptLoop = AcceptLoopAsync(stopping.Token);
+    }
 
     async Task AcceptLoopAsync(CancellationToken ct)
     {

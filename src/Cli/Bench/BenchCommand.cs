@@ -16,6 +16,7 @@ public sealed class BenchCommand : ICommand
     [
         new ParseBenchmark(),
         new TrainBenchmark(),
+        new BrokerForwarderBenchmark(),
     ];
 
     public string[] Words => ["bench"];

@@ -39,7 +39,7 @@ internal static class LibRdKafkaLoader
                     failures.Add($"{path}: {e.Message}");
                 }
             }
-            throw new BrokerStartupException(ExitCodes.NativeLibrary,
+            throw new BrokerStartupException(ExitCodes.MockClusterFailed,
                 "could not load librdkafka; tried:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures));
         }
     }
