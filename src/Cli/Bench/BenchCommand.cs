@@ -17,6 +17,7 @@ public sealed class BenchCommand : ICommand
         new ParseBenchmark(),
         new TrainBenchmark(),
         new BrokerForwarderBenchmark(),
+        new StreamTrainBenchmark(),
     ];
 
     public string[] Words => ["bench"];
