@@ -43,6 +43,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
         int events = (int)args.Long("events", 200_000);
         int batchSize = (int)args.Long("batch-size", 4096);
         int maxLag = (int)args.Long("max-lag", 100_000);
+        int offlineRounds = (int)args.Long("offline-rounds", 2);
         var options = new OnlineTrainerOptions
         {
             StepBatchSize = (int)args.Long("step-batch", 512),
@@ -83,21 +84,16 @@ public sealed class StreamTrainBenchmark : IBenchmark
         Console.WriteLine($"stream: {stream.EventsPerSecond:N0} listens/s over {events:N0} listens ({stream.Seconds:F1} s: scoring {stream.ScoreSeconds:F1} s, training {stream.TrainSeconds:F1} s); " +
             $"online AUC {trainer.Metrics.Cumulative.Auc:F4}, last {trainer.Metrics.WindowSize:N0} {trainer.Metrics.Window.Auc:F4}");
 
-        // 2. offline: the same model (the stream's final shape) on the same events, same micro-batches
+        // 2. offline: the same model (the stream's final shape) on the same events, same micro-batches;
+        // the machine is shared, so the best of --offline-rounds runs is the reference (the stricter comparison)
         var encoded = trainer.Space.Encode(listens.Select(ToListen).ToArray(), grow: false);
-        using var offlineModel = ModelFactory.Create(trainer.Model.CurrentShape(), options.Seed);
-        using var fitter = new ModelFitter(offlineModel, options.Training);
-        var offlineClock = new Stopwatch();
-        for (int start = 0; start < encoded.Count; start += batchSize)
+        var offlineRates = new List<double>();
+        for (int round = 0; round < offlineRounds; round++)
         {
-            ct.ThrowIfCancellationRequested();
-            var chunk = encoded.Slice(start, Math.Min(batchSize, encoded.Count - start));
-            offlineClock.Start();
-            fitter.TrainMicroBatch(chunk);
-            offlineClock.Stop();
+            offlineRates.Add(TrainOffline(trainer.Model.CurrentShape(), options, encoded, batchSize, ct));
+            Console.WriteLine($"offline ModelFitter round {round + 1}: {offlineRates[^1]:N0} examples/s over {encoded.Count:N0} (training time only)");
         }
-        double offlineRate = encoded.Count / offlineClock.Elapsed.TotalSeconds;
-        Console.WriteLine($"offline ModelFitter: {offlineRate:N0} examples/s over {encoded.Count:N0} (training time only)");
+        double offlineRate = offlineRates.Max();
 
         // 3. a checkpoint of the full-size model: every member and song of the full train.csv
         var grow = Stopwatch.StartNew();
@@ -134,7 +130,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["stream_score_seconds"] = stream.ScoreSeconds,
                 ["stream_train_seconds"] = stream.TrainSeconds,
                 ["stream_other_seconds"] = stream.Seconds - stream.ScoreSeconds - stream.TrainSeconds,
-                ["offline_train_seconds"] = offlineClock.Elapsed.TotalSeconds,
+                ["offline_rounds_examples_per_s"] = offlineRates.ToArray(),
                 ["online_auc"] = trainer.Metrics.Cumulative.Auc,
                 ["online_window_auc"] = trainer.Metrics.Window.Auc,
                 ["retention"] = $"producer paced to <= {maxLag:N0} listens ahead of the Trainer (~{maxLag * 140 / 1048576.0 / Partitions:F1} MiB per partition before compression, under the mock's ~5 MiB); all {events:N0} consumed",
@@ -148,12 +144,28 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["machine_note"] = "2 cores shared with other sessions; numbers vary with their load",
             };
             return Task.FromResult(new BenchResult(Name, stream.EventsPerSecond, "listens/s",
-                "offline ModelFitter, same model and events, same run (training time only)", offlineRate, 0.5 * offlineRate, true, details));
+                $"offline ModelFitter, same model and events, same run (training time only, best of {offlineRounds})", offlineRate, 0.5 * offlineRate, true, details));
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    static double TrainOffline(ModelShape shape, OnlineTrainerOptions options, EncodedDataset encoded, int batchSize, CancellationToken ct)
+    {
+        using var model = ModelFactory.Create(shape, options.Seed);
+        using var fitter = new ModelFitter(model, options.Training);
+        var clock = new Stopwatch();
+        for (int start = 0; start < encoded.Count; start += batchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            var chunk = encoded.Slice(start, Math.Min(batchSize, encoded.Count - start));
+            clock.Start();
+            fitter.TrainMicroBatch(chunk);
+            clock.Stop();
+        }
+        return encoded.Count / clock.Elapsed.TotalSeconds;
     }
 
     static Listen ToListen(ListenRecorded l) => new(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target);
