@@ -14,7 +14,7 @@ public sealed class OfflineCommand : ICommand
     public string[] Words => ["offline"];
 
     public string Usage => "offline --data DIR [--models mf,mlp,ncf,lgbm] [--split time|random] [--out DIR] [--epochs 10] [--patience 1] " +
-        "[--batch 512] [--lr 0.001] [--n-dim 10] [--seed 42] [--dense] [--threads N]";
+        "[--batch 512] [--lr 0.001] [--n-dim 10] [--seed 42] [--dense] [--bf16] [--threads 1]";
 
     public Task<int> RunAsync(Args args, CancellationToken ct)
     {
@@ -33,9 +33,11 @@ public sealed class OfflineCommand : ICommand
             LearningRate = args.Double("lr", 0.001),
             Seed = (int)args.Long("seed", 42),
             RowSparse = !args.Has("dense"),
+            Bf16Mlp = args.Has("bf16"),
         };
         int nDim = (int)args.Long("n-dim", 10);
-        int threads = (int)args.Long("threads", 0);
+        // one intra-op thread by default (see TrainBenchmark): robust on a shared machine
+        int threads = (int)args.Long("threads", 1);
         args.RejectUnknown();
         if (!Directory.Exists(data)) throw new UsageException($"no folder {data}");
         try { training.Validate(); } catch (ArgumentException e) { throw new UsageException(e.Message); }

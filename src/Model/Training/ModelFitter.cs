@@ -31,6 +31,9 @@ public sealed class ModelFitter : IDisposable
         else
             foreach (var table in model.Tables) table.RowSparse = false;
         _shuffle = new Generator((ulong)config.Seed);
+        if (config.Bf16Mlp && !CpuFeatures.HasAvx512Bf16)
+            throw new ArgumentException("bf16 MLP products need a CPU with AVX512_BF16; without it they are emulated and slower");
+        model.MlpPrecision = config.Bf16Mlp ? ScalarType.BFloat16 : ScalarType.Float32;
         model.train();
     }
 
