@@ -47,15 +47,23 @@ public sealed class ModelFitter : IDisposable
     public float TrainStep(Tensor x, Tensor y)
     {
         using var scope = torch.NewDisposeScope();
-        _model.train();
-        _dense.zero_grad();
-        var logits = _model.forward(x);
-        var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
-        loss.backward();
-        _dense.step();
-        _lazy?.Step();
-        ExamplesSeen += x.shape[0];
-        return loss.item<float>();
+        try
+        {
+            _model.train();
+            _dense.zero_grad();
+            var logits = _model.forward(x);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+            loss.backward();
+            _dense.step();
+            _lazy?.Step();
+            ExamplesSeen += x.shape[0];
+            return loss.item<float>();
+        }
+        finally
+        {
+            // rows gathered by a forward that failed die with this scope: never update from them later
+            _lazy?.Discard();
+        }
     }
 
     /// <summary>
@@ -83,7 +91,7 @@ public sealed class ModelFitter : IDisposable
     /// loss; stops after Patience epochs without improvement and restores the best epoch's weights.
     /// </summary>
     public IReadOnlyList<EpochResult> Fit(EncodedDataset train, EncodedDataset valid, Action<TrainingProgress>? progress = null,
-        CancellationToken ct = default, long maxExamplesPerEpoch = long.MaxValue)
+        CancellationToken ct = default)
     {
         var results = new List<EpochResult>();
         Dictionary<string, Tensor>? best = null;
@@ -93,7 +101,7 @@ public sealed class ModelFitter : IDisposable
         using var f = features;
         using var l = labels;
         long n = train.Count;
-        long perEpoch = Math.Min(n, maxExamplesPerEpoch);
+        long perEpoch = n;
         try
         {
             for (int epoch = 1; epoch <= Config.MaxEpochs; epoch++)
