@@ -15,6 +15,8 @@ public static class CommandLine
     static readonly ICommand[] Commands =
     [
         new Bench.BenchCommand(),
+        new DataCommands.SynthCommand(),
+        new DataCommands.CheckCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

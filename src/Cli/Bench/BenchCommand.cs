@@ -14,6 +14,7 @@ public sealed class BenchCommand : ICommand
     /// <summary>Every benchmark. Add a line here for a new one.</summary>
     public static readonly IBenchmark[] All =
     [
+        new ParseBenchmark(),
     ];
 
     public string[] Words => ["bench"];

@@ -96,13 +96,13 @@ public sealed class CsvRowReader : IDisposable
                 continue;
             }
             int lineLength = nl < 0 ? rest.Length : nl;
+            var line = rest[..lineLength];
+            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
             _rowStart = _pos;
-            _rowLength = lineLength;
+            _rowLength = line.Length;
             LineNumber = _nextLine++;
             Terminated = nl >= 0;
             _pos += nl < 0 ? lineLength : lineLength + 1;
-            var line = rest[..lineLength];
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
             SplitPlain(line, _rowStart);
             return CsvRowStatus.Row;
         }

@@ -7,26 +7,31 @@ namespace KkboxNcf.Data;
 /// KkboxFormatException naming the file and the expected columns), then yields rows in file order.
 /// A row that cannot be read is counted and kept through the ReadReport and reading goes on.
 /// Missing integers are -1 (song_length, language, city, registered_via, dates) except bd, where the
-/// real files already use 0 for "unknown". Strings that repeat (ids, context names, artists, genres)
-/// are interned per call.
+/// real files already use 0 for "unknown". Strings that repeat
+/// (member ids, context names, artists, genres) are interned per call.
 /// </summary>
 public static class KkboxReader
 {
     const int CancelCheckEvery = 1 << 16;
 
-    /// <summary>train.csv or test.csv (the header tells which): typed listens.</summary>
-    public static IEnumerable<Listen> ReadListens(string path, ReadReport report, CancellationToken ct = default)
+    /// <summary>
+    /// train.csv or test.csv (the header tells which): typed listens. Member ids and context names
+    /// are interned; song ids only with internSongIds (worth it when all listens are kept in memory:
+    /// ~420k distinct ids instead of one string per row; it costs speed, the lookups miss the caches).
+    /// </summary>
+    public static IEnumerable<Listen> ReadListens(string path, ReadReport report, CancellationToken ct = default, bool internSongIds = false)
     {
         // Opened here, not in the iterator, so a wrong header fails at the call and not at the first MoveNext.
         var csv = OpenListens(path, out bool isTest);
-        return IterateListens(csv, isTest, report.For(Path.GetFileName(path)), report, ct);
+        return IterateListens(csv, isTest, report.For(Path.GetFileName(path)), report, internSongIds, ct);
     }
 
-    static IEnumerable<Listen> IterateListens(CsvRowReader csv, bool isTest, FileReadStats stats, ReadReport report, CancellationToken ct)
+    static IEnumerable<Listen> IterateListens(CsvRowReader csv, bool isTest, FileReadStats stats, ReadReport report, bool internSongIds, CancellationToken ct)
     {
         using var _ = csv;
-        var ids = new StringPool(1 << 22);
+        var members = new StringPool(1 << 20);
         var contexts = new StringPool(1 << 16);
+        var songs = internSongIds ? new StringPool(1 << 23) : null;
         long row = 0, accepted = 0;
         try
         {
@@ -39,7 +44,7 @@ public static class KkboxReader
                 string? reason = TryListen(csv, status, isTest, row, out var f);
                 if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
                 accepted++;
-                yield return new Listen(row, ids.Get(f.Msno), ids.Get(f.SongId), contexts.Get(f.SourceSystemTab),
+                yield return new Listen(row, members.Get(f.Msno), songs?.Get(f.SongId) ?? Utf8Fields.Text(f.SongId), contexts.Get(f.SourceSystemTab),
                     contexts.Get(f.SourceScreenName), contexts.Get(f.SourceType), f.Target, f.Id);
             }
         }

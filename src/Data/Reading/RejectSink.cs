@@ -50,6 +50,7 @@ public sealed class RejectSink : IDisposable
             _json.WriteEndObject();
             _json.Flush();
             _stream!.WriteByte((byte)'\n');
+            _json.Reset(); // one JSON document per line: the next object starts a new document
             _written++;
         }
     }
