@@ -1,9 +1,12 @@
+using Confluent.Kafka;
+
 namespace KkboxNcf.Contracts;
 
 /// <summary>
 /// Where every service finds Kafka. Bound from the "Kafka" configuration section
 /// (environment: Kafka__BootstrapServers). Extra librdkafka properties (SASL, TLS, ...) go in
-/// Kafka:Properties and are passed through unchanged.
+/// Kafka:Properties and are passed through unchanged (Kafka__Properties__security.protocol=SASL_SSL).
+/// KafkaClientConfigs turns these into producer/consumer/admin configurations.
 /// </summary>
 public sealed class KafkaSettings
 {
@@ -11,6 +14,12 @@ public sealed class KafkaSettings
     public const string DefaultBootstrap = "127.0.0.1:9092";
 
     public string BootstrapServers { get; set; } = DefaultBootstrap;
+
+    /// <summary>
+    /// Consumer group protocol. KIP-848 "Consumer" (Kafka 4.0+, and the local broker) rebalances in about
+    /// a second without stopping the group; set Kafka__GroupProtocol=Classic for older clusters.
+    /// </summary>
+    public GroupProtocol GroupProtocol { get; set; } = GroupProtocol.Consumer;
 
     /// <summary>Raw librdkafka properties, e.g. security.protocol, sasl.mechanism, ssl.ca.location.</summary>
     public Dictionary<string, string> Properties { get; set; } = new();

@@ -62,6 +62,15 @@ public sealed class MessageWriter
         return this;
     }
 
+    /// <summary>A string that is already UTF-8 (e.g. a field straight from a CSV buffer).</summary>
+    public MessageWriter Utf8(ReadOnlySpan<byte> value)
+    {
+        Long(value.Length);
+        value.CopyTo(_buffer.GetSpan(value.Length));
+        _buffer.Advance(value.Length);
+        return this;
+    }
+
     public MessageWriter Strings(IReadOnlyList<string> values)
     {
         Long(values.Count);

@@ -15,6 +15,8 @@ public sealed class BenchCommand : ICommand
     public static readonly IBenchmark[] All =
     [
         new ParseBenchmark(),
+        new IngestBenchmark(),
+        new BrokerForwarderBenchmark(),
         new TrainBenchmark(),
     ];
 

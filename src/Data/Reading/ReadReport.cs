@@ -47,11 +47,6 @@ public sealed class ReadReport(RejectSink? sink = null)
         }
     }
 
-    internal void Accept(FileReadStats stats)
-    {
-        lock (_gate) { stats.Rows++; stats.Accepted++; }
-    }
-
     /// <summary>Counts a rejected row under its reason and writes it to the rejects file.</summary>
     public void Reject(FileReadStats stats, long line, long row, string reason, ReadOnlySpan<byte> raw)
     {
@@ -59,6 +54,7 @@ public sealed class ReadReport(RejectSink? sink = null)
         Sink?.Write(stats.File, line, row, reason, raw);
     }
 
+    /// <summary>Readers count accepted rows locally and add them when a file is done (a lock per row would cost more than the parse).</summary>
     internal void AddAccepted(FileReadStats stats, long count)
     {
         lock (_gate) { stats.Rows += count; stats.Accepted += count; }

@@ -34,8 +34,7 @@ public sealed class KkboxSynthesizer(SynthSize size, ulong seed, Action<string>?
         ct.ThrowIfCancellationRequested();
 
         phase.Restart();
-        var plan = new ListenPlan(size, catalog, users, seed,
-            size.TotalRows >= 1_000_000 ? row => Log($"plan: {row:N0} / {size.TotalRows:N0} rows") : null);
+        var plan = new ListenPlan(size, catalog, users, seed, size.TotalRows >= 1_000_000 ? Log : null);
         Log($"plan: {plan.Rows:N0} listens in {phase.Elapsed.TotalSeconds:F1} s");
         ct.ThrowIfCancellationRequested();
 
@@ -115,7 +114,8 @@ public sealed class KkboxSynthesizer(SynthSize size, ulong seed, Action<string>?
                 {
                     int s = order[i];
                     var r = Rng.For(seed, SongFileStream, (ulong)s);
-                    bool inSongs = !r.Chance(SongMissingFromSongs);
+                    // Only listenable songs go missing, so catalogue-only songs keep every pool name in songs.csv.
+                    bool inSongs = !r.Chance(SongMissingFromSongs) || s >= size.ActiveSongs;
                     bool inExtras = !r.Chance(SongMissingFromExtras);
                     var id = Id(songIds, s);
                     if (inSongs)

@@ -2,48 +2,65 @@ namespace KkboxNcf.Data.Synth;
 
 /// <summary>
 /// Who listens to what, in which context, row by row in time order (train rows, then test rows).
-/// Sequential because a train row is a user's first listen of a song: the (user, song) pairs must be
-/// distinct, which needs one shared set. Everything per row that does not need that state (the
-/// replay probability, the label, the text) is done later in parallel.
+/// A train row is a user's first listen of a song, so (user, song) pairs must be distinct. Users
+/// and contexts are drawn per row from the row's own random stream (in parallel); songs are then
+/// drawn per user shard (users are split into a fixed number of shards, each with its own set of
+/// heard pairs, walked in row order), so both cores work and the result does not depend on the
+/// thread count. Everything else per row (probability, label, text) is done when writing.
 /// </summary>
 public sealed class ListenPlan
 {
     const int MaxTries = 40;
+    const int Shards = 16;
     const double NewReleaseShare = 0.08;
     const float NewReleaseWindow = 0.04f;
+    const ulong UserDrawStream = 20, SongDrawStream = 21;
 
     public int[] User { get; }
     public int[] Song { get; }
     public byte[] Context { get; }
     public long Rows => User.Length;
 
-    public ListenPlan(SynthSize size, SynthCatalog catalog, SynthPopulation users, ulong seed, Action<long>? progress = null)
+    public ListenPlan(SynthSize size, SynthCatalog catalog, SynthPopulation users, ulong seed, Action<string>? progress = null)
     {
-        long n = size.TotalRows;
+        int n = checked((int)size.TotalRows);
         User = new int[n];
         Song = new int[n];
         Context = new byte[n];
         var contextTables = ContextTables();
         var userTable = new AliasTable(users.Activity);
-        var seen = new HashSet<long>((int)Math.Min(n, int.MaxValue / 2));
-        var rng = Rng.For(seed, 20, 0);
-        int A = size.ActiveSongs;
         var contexts = SynthVocab.Contexts;
+        int[] user = User, song = Song;
+        byte[] context = Context;
 
-        for (long row = 0; row < n; row++)
+        Parallel.For(0, n, row =>
         {
-            if (progress is not null && (row & ((1 << 20) - 1)) == 0) progress(row);
+            var rng = Rng.For(seed, UserDrawStream, (ulong)row);
             float t = (float)((double)row / n);
             int u = DrawUser(userTable, users, t, ref rng);
             int era = rng.Chance(t) ? 1 : 0;
-            int c = contextTables[users.Archetype[u] * 2 + era].Sample(ref rng);
-            int s = DrawSong(catalog, users, u, contexts[c].TasteShare, t, seen, ref rng);
-            if (s < 0) s = FallbackSong(catalog, u, t, seen, A, ref rng);
-            User[row] = u;
-            Song[row] = s;
-            Context[row] = (byte)c;
-        }
-        progress?.Invoke(n);
+            user[row] = u;
+            context[row] = (byte)contextTables[users.Archetype[u] * 2 + era].Sample(ref rng);
+        });
+        progress?.Invoke($"plan: users and contexts of {n:N0} rows drawn");
+
+        int done = 0;
+        Parallel.For(0, Shards, shard =>
+        {
+            var heard = new HashSet<long>();
+            int a = size.ActiveSongs;
+            for (int row = 0; row < n; row++)
+            {
+                int u = user[row];
+                if (u % Shards != shard) continue;
+                var rng = Rng.For(seed, SongDrawStream, (ulong)row);
+                float t = (float)((double)row / n);
+                int s = DrawSong(catalog, users, u, contexts[context[row]].TasteShare, t, heard, ref rng);
+                song[row] = s >= 0 ? s : FallbackSong(catalog, u, t, heard, a, ref rng);
+            }
+            int finished = Interlocked.Increment(ref done);
+            if (finished % 4 == 0) progress?.Invoke($"plan: songs drawn for {finished} of {Shards} user shards");
+        });
     }
 
     static int DrawUser(AliasTable table, SynthPopulation users, float t, ref Rng rng)

@@ -126,6 +126,7 @@ public sealed class SynthCatalog
             if (SongGenre2[s] == SongGenre[s]) SongGenre2[s] = -1;
             SongLanguage[s] = (sbyte)Array.IndexOf(SynthVocab.Languages, SynthVocab.LanguageOf(SynthVocab.Countries[ArtistCountry[artist]], ref r));
             if (r.Chance(0.015)) SongLanguage[s] = (sbyte)Array.IndexOf(SynthVocab.Languages, -1);
+            else if (r.Chance(0.0005)) SongLanguage[s] = (sbyte)(SynthVocab.Languages.Length - 1 - r.Next(2));
             bool forceComposer = fromA >= 0 && fromA < size.Composers;
             bool forceLyricist = fromA >= 0 && fromA < size.Lyricists;
             SongComposer[s] = forceComposer ? fromA : r.Chance(0.6) ? (r.Chance(0.5) ? Scramble(artist, size.Composers) : r.Next(size.Composers)) : -1;

@@ -73,6 +73,18 @@ public class CsvRowReaderTests
     }
 
     [Fact]
+    public void A_stray_opening_quote_does_not_swallow_the_rest_of_a_long_file()
+    {
+        var text = "h1,h2\n\"stray,1\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"r{i},{i}\n"));
+        var rows = Rows(text);
+        Assert.Equal(CsvRowStatus.UnterminatedQuote, rows[1].Status);
+        Assert.Equal("\"stray,1", rows[1].Raw);
+        Assert.Equal(302, rows.Count);
+        Assert.Equal(["r299", "299"], rows[^1].Fields);
+        Assert.Equal(302, rows[^1].Line);
+    }
+
+    [Fact]
     public void Stray_quotes_inside_fields_are_kept_as_characters()
     {
         var rows = Rows("a\"b,c\n\"x\"y,z\n");

@@ -87,6 +87,20 @@ public class KkboxReaderTests
     }
 
     [Fact]
+    public void Interned_song_ids_are_shared_between_rows_and_equal_to_fresh_ones()
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("train.csv", QuirkyTrain);
+        var fresh = KkboxReader.ReadListens(path, new ReadReport()).ToList();
+        var interned = KkboxReader.ReadListens(path, new ReadReport(), internSongIds: true).ToList();
+        Assert.Equal(fresh, interned);
+        Assert.Equal(S1, interned[0].SongId);
+        Assert.Same(interned[0].SongId, interned[2].SongId);
+        Assert.NotSame(fresh[0].SongId, fresh[2].SongId);
+        Assert.Same(interned[0].Msno, interned[1].Msno);
+    }
+
+    [Fact]
     public void Test_csv_is_recognised_by_its_header_and_has_ids_and_no_labels()
     {
         using var dir = new TempDir();
@@ -201,7 +215,7 @@ public class KkboxReaderTests
     [Fact]
     public void String_pool_returns_one_instance_per_value_until_capacity()
     {
-        var pool = new StringPool(capacity: 2, smallSet: true);
+        var pool = new StringPool(capacity: 2);
         var a1 = pool.Get("radio"u8);
         var a2 = pool.Get("radio"u8);
         Assert.Same(a1, a2);

@@ -59,6 +59,29 @@ public class SynthTests
     }
 
     [Fact]
+    public void A_circulating_copy_with_bom_crlf_empty_rows_and_a_cut_last_line_reads_the_same_rows()
+    {
+        using var dir = new TempDir();
+        new KkboxSynthesizer(SynthSize.Tiny, 5).Generate(dir.Path);
+        var original = KkboxReader.ReadListens(dir.File("train.csv"), new ReadReport()).ToList();
+        string text = File.ReadAllText(dir.File("train.csv"));
+        // Cut the last line in the middle of its song id, as some copies are.
+        string copy = "\uFEFF" + text.Replace("\n", "\r\n") + ",,,,,\r\n,,,,,\r\n" + text.Split('\n')[1][..60];
+        dir.Write("copy.csv", copy);
+
+        using var sink = new RejectSink(dir.File("rejects.jsonl"));
+        var report = new ReadReport(sink);
+        var read = KkboxReader.ReadListens(dir.File("copy.csv"), report).ToList();
+        Assert.Equal(original, read);
+        var stats = report.Files.Single();
+        Assert.Equal(3, stats.Rejected);
+        Assert.Equal(2, stats.RejectsByReason[RejectReasons.EmptyRow]);
+        Assert.Equal(1, stats.RejectsByReason[RejectReasons.WrongColumnCount]);
+        Assert.True(stats.LastLineUnterminated);
+        Assert.Equal(3, File.ReadAllLines(dir.File("rejects.jsonl")).Length);
+    }
+
+    [Fact]
     public void Truth_rows_align_with_train_rows_and_give_the_summary_auc()
     {
         using var dir = new TempDir();

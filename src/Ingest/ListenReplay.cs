@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KkboxNcf.Contracts;
+using KkboxNcf.Data;
+using KkboxNcf.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KkboxNcf.Ingest;
+
+/// <summary>
+/// Replays a KKBOX data folder into Kafka: members first, then train.csv (and test.csv when asked)
+/// in file order as listens keyed by member, each song's metadata just before its first listen.
+/// Runs synchronously on one thread: librdkafka batches and sends in the background, delivery
+/// reports arrive on its poll thread, and pacing simply blocks this thread.
+/// </summary>
+public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, ILogger<ListenReplay> log)
+{
+    const string ClientId = "kkbox-ingest";
+
+    public ReplaySummary Run(CancellationToken ct)
+    {
+        var files = KkboxFiles.In(settings.DataDirectory);
+        foreach (var missing in files.MissingOptional())
+            log.LogWarning("{File} is missing in {Dir}: listens of its members/songs will train with unknown metadata", missing, settings.DataDirectory);
+
+        string rejectsPath = settings.RejectsPath ?? Path.Combine(settings.DataDirectory, "ingest-rejects.jsonl");
+        string failuresPath = Path.ChangeExtension(rejectsPath, null) + "-delivery-failures.jsonl";
+        using var rejects = new RejectSink(rejectsPath);
+        var report = new ReadReport(rejects);
+        var clock = Stopwatch.StartNew();
+
+        if (settings.IncludeTest && files.Test is null) log.LogWarning("--test asked for, but {Dir} has no test.csv", settings.DataDirectory);
+        var catalog = SongCatalog.Load(files.Songs, files.SongExtras, report, ct);
+        var prepared = clock.Elapsed;
+        long estimatedRows = EstimateRows(files.Train) + (settings.IncludeTest && files.Test is not null ? EstimateRows(files.Test) : 0);
+        log.LogInformation("Song catalogue of {Songs:N0} songs ({Extras:N0} with extra info) read in {Seconds:F1} s; replaying about {Rows:N0} listens from row {From:N0}",
+            catalog.Songs, catalog.Extras, prepared.TotalSeconds, estimatedRows, settings.FromRow);
+
+        var config = KafkaClientConfigs.Producer(kafka, ClientId);
+        config.BatchSize ??= 1_000_000;
+        config.QueueBufferingMaxMessages ??= 500_000;
+        // Delivery reports carry only the status: copying every key and value back into managed
+        // memory would cost more than producing them. The row travels in the handler instead.
+        config.DeliveryReportFields ??= "status";
+        using var producer = new ProducerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, e) => log.LogWarning("Kafka: {Reason} ({Code})", e.Reason, e.Code))
+            .Build();
+        using var tracker = new DeliveryTracker(failuresPath);
+        using var lagGate = new LagGate(kafka, settings.LagGroup, settings.MaxLag, log);
+        var pacer = new Pacer(settings.Rate);
+        var progress = new Progress("listens", estimatedRows, log);
+        long members = 0, songs = 0, extras = 0, lastRow = 0, sent = 0;
+        bool completed = false;
+
+        void Send(string topic, byte[] key, byte[] value, long row)
+        {
+            var message = new Message<byte[], byte[]> { Key = key, Value = value };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message, tracker.HandlerFor(topic, row));
+                    tracker.Sending();
+                    return;
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(20)); // let deliveries drain, then retry
+                }
+                catch (ProduceException<byte[], byte[]> e)
+                {
+                    tracker.Fail(topic, row, e.Error.Reason);
+                    return;
+                }
+            }
+        }
+
+        try
+        {
+            if (files.Members is not null && settings.FromRow == 1)
+                foreach (var m in KkboxReader.ReadMembers(files.Members, report, ct))
+                {
+                    Send(Topics.Members, Utf8(m.Msno), Messages.Encode(new MemberUpdated(m.Msno, m.City, m.Bd, m.Gender,
+                        m.RegisteredVia, m.RegistrationInitTime, m.ExpirationDate)), 0);
+                    members++;
+                }
+
+            var writer = new MessageWriter();
+            void OnListen(in ListenFields f, long row, int target)
+            {
+                if (catalog.TakeFirst(f.SongId, out var song, out var extra))
+                {
+                    byte[] songKey = f.SongId.ToArray();
+                    if (song is not null) { Send(Topics.Songs, songKey, song, row); songs++; }
+                    if (extra is not null) { Send(Topics.SongExtras, songKey, extra, row); extras++; }
+                }
+                if (row < settings.FromRow) return;
+                writer.Reset();
+                ListenRecorded.WriteUtf8(writer, row, f.Msno, f.SongId, f.SourceSystemTab, f.SourceScreenName, f.SourceType,
+                    target, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                Send(Topics.Listens, f.Msno.ToArray(), writer.ToArray(), row);
+                lastRow = row;
+                sent++;
+                pacer.Tick(ct);
+                lagGate.Wait(ct);
+                if ((sent & 1023) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    progress.Report(sent, $"delivered {tracker.Delivered:N0}, failed {tracker.Failed:N0}");
+                }
+            }
+
+            long trainRows = KkboxReader.ScanListens(files.Train, report, (in ListenFields f) => OnListen(f, f.Row, f.Target), ct).Rows;
+            if (settings.IncludeTest && files.Test is not null)
+                KkboxReader.ScanListens(files.Test, report, (in ListenFields f) => OnListen(f, trainRows + f.Row, -1), ct);
+            completed = true;
+        }
+        catch (OperationCanceledException)
+        {
+            log.LogWarning("Stopping at row {Row:N0}: flushing what was sent; resume with --from-row {Next}", lastRow, lastRow + 1);
+        }
+        finally
+        {
+            Flush(producer, tracker);
+            progress.Done(sent, $"delivered {tracker.Delivered:N0}, failed {tracker.Failed:N0}");
+        }
+
+        var summary = new ReplaySummary(sent, tracker.Sent, tracker.Delivered, tracker.Failed, members, songs, extras, lastRow,
+            report.TotalRejected, clock.Elapsed, prepared, lagGate.Paused, completed, failuresPath, rejectsPath);
+        foreach (var line in report.Summary().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            log.LogInformation("Read: {Line}", line.TrimEnd());
+        if (summary.Failed > 0)
+            log.LogError("{Failed:N0} events were not delivered; each is kept with its row and reason in {Path}", summary.Failed, failuresPath);
+        return summary;
+    }
+
+    void Flush(IProducer<byte[], byte[]> producer, DeliveryTracker tracker)
+    {
+        // Bounded: a broker that is gone cannot hold the process forever; what is still in flight
+        // after the producer's own message timeout is reported as failed by librdkafka.
+        var deadline = Stopwatch.StartNew();
+        while (tracker.InFlight > 0 && deadline.Elapsed < TimeSpan.FromSeconds(90))
+            producer.Flush(TimeSpan.FromSeconds(1));
+        if (tracker.InFlight > 0)
+            log.LogError("{InFlight:N0} events still unacknowledged after 90 s of flushing", tracker.InFlight);
+    }
+
+    /// <summary>Rows of a CSV file estimated from its size and its first 1 MiB (for progress only).</summary>
+    static long EstimateRows(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[1 << 20];
+        int n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        int lines = buffer.AsSpan(0, n).Count((byte)'\n');
+        return lines == 0 ? 0 : (long)((double)stream.Length / n * lines) - 1;
+    }
+
+    static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+}
