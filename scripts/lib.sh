@@ -55,3 +55,6 @@ kkbox_build_quiet() {
 dll_of() { printf '%s/KkboxNcf.%s/release/KkboxNcf.%s.dll' "$KKBOX_BIN" "$1" "$1"; }
 
 run_cli() { dotnet "$(dll_of Cli)" "$@"; }
+
+# A service in the foreground (Ctrl-C stops it gracefully); its settings come from the environment.
+run_service() { local name="$1"; shift; dotnet "$(dll_of "$name")" "$@"; }

@@ -21,6 +21,9 @@ public static class ServiceHostExtensions
             o.TimestampFormat = "HH:mm:ss.fff ";
             o.UseUtcTimestamp = true;
         });
+        // The host logs a start-up failure with its whole stack and then throws it; RunServiceAsync
+        // reports it in one line instead (and every worker logs its own failures).
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddSingleton(builder.Configuration.GetSection(KafkaSettings.Section).Get<KafkaSettings>() ?? new KafkaSettings());
         builder.Services.AddSingleton(builder.Configuration.GetSection(RedisSettings.Section).Get<RedisSettings>() ?? new RedisSettings());
         builder.Services.AddSettings<HealthSettings>(builder.Configuration);

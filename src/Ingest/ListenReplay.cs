@@ -29,27 +29,26 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
         var report = new ReadReport(rejects);
         var clock = Stopwatch.StartNew();
 
-        // Pre-pass: how many rows there are (for progress and for test rows' event time) and which songs
-        // the replay references (only those need metadata). About 5 s on the full train.csv.
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        var probeReport = new ReadReport();
-        long trainRows = CollectSongs(files.Train, referenced, probeReport, ct);
-        long testRows = settings.IncludeTest && files.Test is not null ? CollectSongs(files.Test, referenced, probeReport, ct) : 0;
         if (settings.IncludeTest && files.Test is null) log.LogWarning("--test asked for, but {Dir} has no test.csv", settings.DataDirectory);
-        var catalog = SongCatalog.Load(referenced, files.Songs, files.SongExtras, report, ct);
-        log.LogInformation("Replaying {Rows:N0} listens ({Train:N0} train, {Test:N0} test) of {Songs:N0} songs ({WithMeta:N0} with metadata) from row {From:N0}",
-            trainRows - settings.FromRow + 1 + testRows, trainRows, testRows, referenced.Count, catalog.Songs, settings.FromRow);
+        var catalog = SongCatalog.Load(files.Songs, files.SongExtras, report, ct);
+        var prepared = clock.Elapsed;
+        long estimatedRows = EstimateRows(files.Train) + (settings.IncludeTest && files.Test is not null ? EstimateRows(files.Test) : 0);
+        log.LogInformation("Song catalogue of {Songs:N0} songs ({Extras:N0} with extra info) read in {Seconds:F1} s; replaying about {Rows:N0} listens from row {From:N0}",
+            catalog.Songs, catalog.Extras, prepared.TotalSeconds, estimatedRows, settings.FromRow);
 
         var config = KafkaClientConfigs.Producer(kafka, ClientId);
         config.BatchSize ??= 1_000_000;
         config.QueueBufferingMaxMessages ??= 500_000;
+        // Delivery reports carry only the status: copying every key and value back into managed
+        // memory would cost more than producing them. The row travels in the handler instead.
+        config.DeliveryReportFields ??= "status";
         using var producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) => log.LogWarning("Kafka: {Reason} ({Code})", e.Reason, e.Code))
             .Build();
         using var tracker = new DeliveryTracker(failuresPath);
         using var lagGate = new LagGate(kafka, settings.LagGroup, settings.MaxLag, log);
         var pacer = new Pacer(settings.Rate);
-        var progress = new Progress("listens", trainRows - settings.FromRow + 1 + testRows, log);
+        var progress = new Progress("listens", estimatedRows, log);
         long members = 0, songs = 0, extras = 0, lastRow = 0, sent = 0;
         bool completed = false;
 
@@ -89,9 +88,9 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
             var writer = new MessageWriter();
             void OnListen(in ListenFields f, long row, int target)
             {
-                if (catalog.TakeFirst(f.SongId, out string songId, out var song, out var extra))
+                if (catalog.TakeFirst(f.SongId, out var song, out var extra))
                 {
-                    byte[] songKey = Utf8(songId);
+                    byte[] songKey = f.SongId.ToArray();
                     if (song is not null) { Send(Topics.Songs, songKey, song, row); songs++; }
                     if (extra is not null) { Send(Topics.SongExtras, songKey, extra, row); extras++; }
                 }
@@ -111,7 +110,7 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
                 }
             }
 
-            KkboxReader.ScanListens(files.Train, report, (in ListenFields f) => OnListen(f, f.Row, f.Target), ct);
+            long trainRows = KkboxReader.ScanListens(files.Train, report, (in ListenFields f) => OnListen(f, f.Row, f.Target), ct).Rows;
             if (settings.IncludeTest && files.Test is not null)
                 KkboxReader.ScanListens(files.Test, report, (in ListenFields f) => OnListen(f, trainRows + f.Row, -1), ct);
             completed = true;
@@ -127,7 +126,7 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
         }
 
         var summary = new ReplaySummary(sent, tracker.Sent, tracker.Delivered, tracker.Failed, members, songs, extras, lastRow,
-            report.TotalRejected, clock.Elapsed, lagGate.Paused, completed, failuresPath, rejectsPath);
+            report.TotalRejected, clock.Elapsed, prepared, lagGate.Paused, completed, failuresPath, rejectsPath);
         foreach (var line in report.Summary().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             log.LogInformation("Read: {Line}", line.TrimEnd());
         if (summary.Failed > 0)
@@ -146,18 +145,14 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
             log.LogError("{InFlight:N0} events still unacknowledged after 90 s of flushing", tracker.InFlight);
     }
 
-    static long CollectSongs(string path, HashSet<string> songs, ReadReport report, CancellationToken ct)
+    /// <summary>Rows of a CSV file estimated from its size and its first 1 MiB (for progress only).</summary>
+    static long EstimateRows(string path)
     {
-        var lookup = songs.GetAlternateLookup<ReadOnlySpan<char>>();
-        char[] buffer = new char[256];
-        var stats = KkboxReader.ScanListens(path, report, (in ListenFields f) =>
-        {
-            int max = System.Text.Encoding.UTF8.GetMaxCharCount(f.SongId.Length);
-            if (max > buffer.Length) buffer = new char[max];
-            int n = System.Text.Encoding.UTF8.GetChars(f.SongId, buffer);
-            lookup.Add(buffer.AsSpan(0, n));
-        }, ct);
-        return stats.Rows;
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[1 << 20];
+        int n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        int lines = buffer.AsSpan(0, n).Count((byte)'\n');
+        return lines == 0 ? 0 : (long)((double)stream.Length / n * lines) - 1;
     }
 
     static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);

@@ -15,6 +15,7 @@ public sealed record ReplaySummary(
     long LastRowSent,
     long RowsRejected,
     TimeSpan Elapsed,
+    TimeSpan Preparing,
     TimeSpan PausedForLag,
     bool Completed,
     string FailuresPath,

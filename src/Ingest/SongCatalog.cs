@@ -1,60 +1,138 @@
-using System.Text;
+using System.IO.Hashing;
 using KkboxNcf.Contracts;
 using KkboxNcf.Data;
 
 namespace KkboxNcf.Ingest;
 
 /// <summary>
-/// The encoded song and song-extra messages of the songs the replay will reference, each handed out
-/// once, just before the first listen of that song. Publishing metadata just in time (rather than the
-/// whole 2.3M-song catalogue up front) keeps it from being dropped by the local broker's ~5 MiB per
-/// partition before consumers read it, and is how new songs appear in a live stream.
+/// The encoded SongUpdated and SongExtraUpdated messages of the whole catalogue, each handed out once,
+/// just before the first listen of that song. Publishing metadata just in time (rather than 2.3M
+/// songs up front) is how new songs appear in a live stream, and keeps the metadata from being dropped
+/// by the local broker's ~5 MiB per partition before consumers read it; songs never listened to are
+/// never published.
+/// Built for speed and memory: messages are encoded straight from the CSV bytes into one buffer per
+/// file, indexed by a 64-bit hash of the song id; a lookup verifies the id stored in the message, so
+/// a hash collision can never hand out the wrong song.
 /// </summary>
 public sealed class SongCatalog
 {
-    readonly Dictionary<string, (byte[]? Song, byte[]? Extra)> _pending = new(StringComparer.Ordinal);
-    readonly Dictionary<string, (byte[]? Song, byte[]? Extra)>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    readonly MessageIndex _songs;
+    readonly MessageIndex _extras;
 
-    public int Songs { get; private set; }
-    public int Extras { get; private set; }
+    public int Songs => _songs.Count;
+    public int Extras => _extras.Count;
 
-    SongCatalog() => _lookup = _pending.GetAlternateLookup<ReadOnlySpan<char>>();
+    SongCatalog(MessageIndex songs, MessageIndex extras) => (_songs, _extras) = (songs, extras);
 
-    /// <summary>Loads the songs.csv and song_extra_info.csv rows of the given song ids (others are skipped).</summary>
-    public static SongCatalog Load(IReadOnlySet<string> referenced, string? songsCsv, string? extrasCsv, ReadReport report, CancellationToken ct)
+    /// <summary>Reads songs.csv and song_extra_info.csv (either may be absent), the two files in parallel.</summary>
+    public static SongCatalog Load(string? songsCsv, string? extrasCsv, ReadReport report, CancellationToken ct)
     {
-        var catalog = new SongCatalog();
-        if (songsCsv is not null)
-            foreach (var song in KkboxReader.ReadSongs(songsCsv, report, ct))
-            {
-                if (!referenced.Contains(song.SongId)) continue;
-                var message = new SongUpdated(song.SongId, song.SongLengthMs, song.Genres, song.Artists, song.Composers, song.Lyricists, song.Language);
-                catalog._pending[song.SongId] = (Messages.Encode(message), catalog._pending.GetValueOrDefault(song.SongId).Extra);
-                catalog.Songs++;
-            }
-        if (extrasCsv is not null)
-            foreach (var extra in KkboxReader.ReadSongExtras(extrasCsv, report, ct))
-            {
-                if (!referenced.Contains(extra.SongId)) continue;
-                var message = new SongExtraUpdated(extra.SongId, extra.Name, extra.Isrc);
-                catalog._pending[extra.SongId] = (catalog._pending.GetValueOrDefault(extra.SongId).Song, Messages.Encode(message));
-                catalog.Extras++;
-            }
-        return catalog;
+        var songs = Task.Run(() => songsCsv is null ? new MessageIndex(0) : LoadSongs(songsCsv, report, ct), ct);
+        var extras = Task.Run(() => extrasCsv is null ? new MessageIndex(0) : LoadExtras(extrasCsv, report, ct), ct);
+        return new SongCatalog(songs.GetAwaiter().GetResult(), extras.GetAwaiter().GetResult());
     }
 
     /// <summary>The song's messages the first time it is asked for; false afterwards or when it has none.</summary>
-    public bool TakeFirst(ReadOnlySpan<byte> songIdUtf8, out string songId, out byte[]? song, out byte[]? extra)
+    public bool TakeFirst(ReadOnlySpan<byte> songId, out byte[]? song, out byte[]? extra)
     {
-        Span<char> chars = songIdUtf8.Length <= 128 ? stackalloc char[256] : new char[Encoding.UTF8.GetMaxCharCount(songIdUtf8.Length)];
-        int n = Encoding.UTF8.GetChars(songIdUtf8, chars);
-        if (_lookup.Remove(chars[..n], out songId!, out var messages))
+        song = _songs.Take(songId);
+        extra = _extras.Take(songId);
+        return song is not null || extra is not null;
+    }
+
+    // Same validation and field rules as KkboxReader.ReadSongs, without building Song records.
+    static MessageIndex LoadSongs(string path, ReadReport report, CancellationToken ct)
+    {
+        var index = new MessageIndex(new FileInfo(path).Length);
+        var w = new MessageWriter(1024);
+        KkboxReader.ScanRows(path, KkboxSchema.Songs, report, row =>
         {
-            (song, extra) = messages;
-            return true;
+            var id = row.Field(0);
+            if (id.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            if (!Utf8Fields.TryParseInt(row.Field(1), -1, out int length)) return RejectReasons.For(RejectReasons.BadInteger, "song_length");
+            if (!Utf8Fields.TryParseInt(row.Field(6), -1, out int language)) return RejectReasons.For(RejectReasons.BadInteger, "language");
+            w.Reset();
+            w.Header(MessageType.SongUpdated, SongUpdated.Version).Utf8(id).Int(length);
+            for (int f = 2; f <= 5; f++) WriteMulti(w, row.Field(f));
+            w.Int(language);
+            index.Add(id, w.WrittenSpan);
+            return null;
+        }, ct);
+        return index;
+    }
+
+    static MessageIndex LoadExtras(string path, ReadReport report, CancellationToken ct)
+    {
+        var index = new MessageIndex(new FileInfo(path).Length);
+        var w = new MessageWriter(1024);
+        KkboxReader.ScanRows(path, KkboxSchema.SongExtras, report, row =>
+        {
+            var id = row.Field(0);
+            if (id.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            w.Reset();
+            w.Header(MessageType.SongExtraUpdated, SongExtraUpdated.Version).Utf8(id).Utf8(row.Field(1)).Utf8(Utf8Fields.TrimAscii(row.Field(2)));
+            index.Add(id, w.WrittenSpan);
+            return null;
+        }, ct);
+        return index;
+    }
+
+    /// <summary>A '|'-separated field as a string array: parts trimmed of ASCII spaces, empty parts dropped (as Utf8Fields.SplitMulti).</summary>
+    static void WriteMulti(MessageWriter w, ReadOnlySpan<byte> field)
+    {
+        int count = 0;
+        foreach (var range in field.Split((byte)'|')) if (!Utf8Fields.TrimAscii(field[range]).IsEmpty) count++;
+        w.Long(count);
+        foreach (var range in field.Split((byte)'|'))
+        {
+            var part = Utf8Fields.TrimAscii(field[range]);
+            if (!part.IsEmpty) w.Utf8(part);
         }
-        songId = "";
-        song = extra = null;
-        return false;
+    }
+
+    /// <summary>Encoded messages in one growing buffer, found by a hash of their key; the latest row of a key wins.</summary>
+    sealed class MessageIndex(long expectedBytes)
+    {
+        readonly Dictionary<ulong, (long Offset, int Length)> _at = new();
+        // Sized from the CSV file: a message is about as long as its row, so this rarely grows.
+        byte[] _buffer = new byte[(int)Math.Clamp(expectedBytes + (1 << 16), 1 << 16, Array.MaxLength)];
+        long _used;
+
+        public int Count => _at.Count;
+
+        public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message)
+        {
+            if (_used + message.Length > _buffer.Length)
+                Array.Resize(ref _buffer, (int)Math.Min(Array.MaxLength, Math.Max(_buffer.Length * 2L, _used + message.Length)));
+            message.CopyTo(_buffer.AsSpan((int)_used));
+            _at[XxHash3.HashToUInt64(key)] = (_used, message.Length);
+            _used += message.Length;
+        }
+
+        public byte[]? Take(ReadOnlySpan<byte> key)
+        {
+            ulong hash = XxHash3.HashToUInt64(key);
+            if (!_at.TryGetValue(hash, out var at)) return null;
+            var message = _buffer.AsSpan((int)at.Offset, at.Length);
+            if (!KeyOf(message).SequenceEqual(key)) return null; // a different song with the same hash
+            _at.Remove(hash);
+            return message.ToArray();
+        }
+
+        /// <summary>The first field of both messages is the song id: header (2 bytes), varint length, UTF-8.</summary>
+        static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> message)
+        {
+            var reader = new MessageReader(message[2..]);
+            long length = reader.Long();
+            int varint = VarintSize((ulong)(length << 1));
+            return message.Slice(2 + varint, (int)length);
+        }
+
+        static int VarintSize(ulong zigzag)
+        {
+            int n = 1;
+            while (zigzag >= 0x80) { zigzag >>= 7; n++; }
+            return n;
+        }
     }
 }

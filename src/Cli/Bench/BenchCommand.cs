@@ -15,8 +15,9 @@ public sealed class BenchCommand : ICommand
     public static readonly IBenchmark[] All =
     [
         new ParseBenchmark(),
-        new TrainBenchmark(),
+        new IngestBenchmark(),
         new BrokerForwarderBenchmark(),
+        new TrainBenchmark(),
         new StreamTrainBenchmark(),
     ];
 

@@ -186,6 +186,38 @@ public static class KkboxReader
         }
     }
 
+    /// <summary>
+    /// Any KKBOX file row by row with no allocation per row: the header is checked, malformed rows
+    /// (quotes, column count, UTF-8, blank) are rejected here, and each well-formed row goes to
+    /// <paramref name="handle"/>, which reads fields with row.Field(i) and returns a reject reason or null.
+    /// </summary>
+    public static FileReadStats ScanRows(string path, KkboxFileSchema schema, ReadReport report,
+        Func<CsvRowReader, string?> handle, CancellationToken ct = default)
+    {
+        using var csv = Open(path, schema);
+        var stats = report.For(Path.GetFileName(path));
+        long row = 0, accepted = 0;
+        try
+        {
+            while (true)
+            {
+                var status = csv.ReadRow();
+                if (status == CsvRowStatus.End) break;
+                row++;
+                if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
+                string? reason = CheckShape(csv, status, schema.Columns.Length) ?? handle(csv);
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                accepted++;
+            }
+        }
+        finally
+        {
+            report.AddAccepted(stats, accepted);
+            if (!csv.Terminated && row > 0) stats.LastLineUnterminated = true;
+        }
+        return stats;
+    }
+
     static CsvRowReader OpenListens(string path, out bool isTest)
     {
         var csv = CsvRowReader.Open(path);

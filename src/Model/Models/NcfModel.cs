@@ -48,9 +48,9 @@ public sealed class NcfModel : RecModel, IDotProductModel
         var item_bias = item.select(1, _nnWidth + nDim);
 
         var concat_embed = torch.cat([user_nn_embed, item_nn_embed, meta.forward(batch)], 1);
-        var h1 = torch.nn.functional.relu(l1.forward(concat_embed));
-        var h2 = torch.nn.functional.relu(l2.forward(h1));
-        var h3 = torch.nn.functional.relu(l3.forward(h2));
+        var h1 = Layer(l1, concat_embed);
+        var h2 = Layer(l2, h1);
+        var h3 = Layer(l3, h2);
 
         var mf_embed = user_mf_embed * item_mf_embed;
 

@@ -64,10 +64,11 @@ public class ConsumerGroupTests
             "consume", bootstrap, topic, group, int.MaxValue.ToString(), "4000");
 
         // Produce only once both members hold partitions, so the split is visible in who got what.
-        await child.WaitUntilAsync(() => child.Stdout.Any(l => l.StartsWith("assigned\t") && l.Length > "assigned\t".Length)
-                                         && lines.Any(l => l.StartsWith("assigned\t") && l.Length > "assigned\t".Length)
-                                         && !here.IsCompleted,
+        static bool Assigned(IEnumerable<string> output) => output.Any(l => l.StartsWith("assigned\t") && l.Length > "assigned\t".Length);
+        await child.WaitUntilAsync(() => here.IsCompleted || (Assigned(child.Stdout) && Assigned(lines)),
             TimeSpan.FromSeconds(20), "both members to be assigned partitions");
+        if (here.IsCompleted)
+            Assert.Fail($"this process's member stopped before the child joined ({await here} messages):\n{string.Join("\n", lines)}");
         var produced = await KeyedBatch.ProduceAsync(bootstrap, topic, Keys, PerKey);
 
         Assert.True(await child.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, child.AllOutput);
@@ -75,8 +76,8 @@ public class ConsumerGroupTests
         var fromChild = ConsumedMessage.Parse(child.Stdout);
         var fromHere = ConsumedMessage.Parse(lines);
 
-        Assert.NotEmpty(fromChild);
-        Assert.NotEmpty(fromHere);
+        string Trace() => $"child:\n{string.Join("\n", child.Stdout.Where(l => !l.StartsWith("msg")))}\nhere:\n{string.Join("\n", lines.Where(l => !l.StartsWith("msg")))}";
+        Assert.True(fromChild.Count > 0 && fromHere.Count > 0, $"{fromChild.Count} and {fromHere.Count} messages: both members should get some\n{Trace()}");
         // Once both were assigned, each partition had one owner: the batch's partitions split between them.
         static IEnumerable<int> BatchPartitions(IEnumerable<ConsumedMessage> ms) => ms.Where(m => !m.Key.StartsWith("warmup-")).Select(m => m.Partition);
         Assert.Empty(BatchPartitions(fromChild).Intersect(BatchPartitions(fromHere)));
