@@ -16,6 +16,7 @@ public sealed class BenchCommand : ICommand
     [
         new ParseBenchmark(),
         new IngestBenchmark(),
+        new TrainBenchmark(),
         new BrokerForwarderBenchmark(),
     ];
 
