@@ -18,6 +18,7 @@ public sealed class BenchCommand : ICommand
         new IngestBenchmark(),
         new TrainBenchmark(),
         new BrokerForwarderBenchmark(),
+        new ScoreBenchmark(),
     ];
 
     public string[] Words => ["bench"];

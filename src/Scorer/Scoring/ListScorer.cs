@@ -10,7 +10,12 @@ namespace KkboxNcf.Scorer.Scoring;
 /// </summary>
 public sealed class ListScorer(ScoringOptions options)
 {
+    readonly System.Diagnostics.Stopwatch _candidateTime = new(), _rankTime = new();
+
     public ScoringOptions Options { get; } = options;
+
+    /// <summary>Time spent in the candidate stage (matrix products) and in the full-model stage so far.</summary>
+    public (TimeSpan Candidates, TimeSpan Ranking) StageTimes => (_candidateTime.Elapsed, _rankTime.Elapsed);
 
     public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs)
     {
@@ -22,7 +27,9 @@ public sealed class ListScorer(ScoringOptions options)
             userRows[i] = model.UserRow(members[i].Msno);
             if (Options.ExcludeHeard) heard[i] = Rows(model, members[i].Heard);
         }
+        _candidateTime.Start();
         var candidates = Candidates(model, userRows, heard);
+        _candidateTime.Stop();
         var extras = Rows(model, extraSongIds);
 
         var requests = new List<RankRequest>(n * 2);
@@ -42,7 +49,9 @@ public sealed class ListScorer(ScoringOptions options)
                 owners.Add((i, ServingContexts.Discover));
             }
         }
+        _rankTime.Start();
         var ranked = RankingStage.Rank(model, requests, Options.K);
+        _rankTime.Stop();
 
         var lists = new List<RecommendationList>(requests.Count);
         for (int r = 0; r < requests.Count; r++)

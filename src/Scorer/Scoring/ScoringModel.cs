@@ -49,11 +49,13 @@ public sealed class ScoringModel : IDisposable
 
     public int Dim => _factors.Dim;
 
-    internal Tensor SongsT => _songsT;
+    /// <summary>The song side of the dot-product part, [dim x songs].</summary>
+    public Tensor SongsT => _songsT;
 
-    internal Tensor SongBias => _songBias;
+    /// <summary>Song biases [songs]; -inf at the unknown row.</summary>
+    public Tensor SongBias => _songBias;
 
-    internal DotProductFactors Factors => _factors;
+    public DotProductFactors Factors => _factors;
 
     /// <summary>The model's row of a member, or the unknown row 0 (a member the model has not met).</summary>
     public int UserRow(string msno)
