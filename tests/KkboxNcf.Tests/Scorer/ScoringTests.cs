@@ -107,6 +107,27 @@ public class ScoringTests
         Assert.Equal(7, list.FreshAsOfMs);
     }
 
+    [Fact]
+    public void RescoringReusesTheModelsScoresAndScoresOnlyWhatIsNew()
+    {
+        using var model = TinyModel.Scoring();
+        var scorer = new ListScorer(new ScoringOptions(K: 10, Candidates: 30));
+        var member = new MemberToScore("u4", TinyModel.Usual, [], 0);
+        var first = scorer.Score(model, [member], [], 0)[0];
+        long afterFirst = scorer.PairsScored;
+
+        var again = scorer.Score(model, [member with { FreshAsOfMs = 9 }], [], 5)[0];
+        Assert.Equal(afterFirst, scorer.PairsScored);
+        Assert.Equal(first.Items, again.Items);
+        Assert.Equal(9, again.FreshAsOfMs);
+
+        var moved = scorer.Score(model, [member with { Usual = TinyModel.Discover }], [], 0)[0];
+        Assert.Equal(2 * afterFirst, scorer.PairsScored);   // a new context: every candidate once more
+        Assert.Equal((TinyModel.Discover.Tab, TinyModel.Discover.Type), (moved.Tab, moved.Type));
+        Assert.Equal(BruteForce(model.Bundle, "u4", TinyModel.Discover, 500).Where(s => model.Bundle.Features[Field.Song].Lookup(s.SongId) is var r
+            && CandidateStage.TopByDotProduct(model, [model.UserRow("u4")], null, 30)[0].Contains(r)).Take(10).Select(s => s.SongId), moved.Items.Select(i => i.SongId));
+    }
+
     static List<RecommendedSong> BruteForce(ModelBundle bundle, string msno, ListeningContext ctx, int k)
     {
         var vocab = bundle.Features[Field.Song];
