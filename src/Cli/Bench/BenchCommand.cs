@@ -19,6 +19,7 @@ public sealed class BenchCommand : ICommand
         new TrainBenchmark(),
         new BrokerForwarderBenchmark(),
         new ScoreBenchmark(),
+        new FreshnessBenchmark(),
     ];
 
     public string[] Words => ["bench"];
