@@ -128,6 +128,27 @@ public class ScoringTests
             && CandidateStage.TopByDotProduct(model, [model.UserRow("u4")], null, 30)[0].Contains(r)).Take(10).Select(s => s.SongId), moved.Items.Select(i => i.SongId));
     }
 
+    [Fact]
+    public void FactoredNcfEqualsItsForward()
+    {
+        using var model = TinyModel.Scoring();
+        var ncf = (NcfModel)model.Bundle.Model;
+        var requests = new[]
+        {
+            new RankRequest(3, [1, 2, 50, 499], TinyModel.Usual),
+            new RankRequest(0, [2, 7], TinyModel.Discover),
+            new RankRequest(150, Enumerable.Range(1, 300).ToArray(), TinyModel.Usual),
+        };
+        var factored = RankingStage.Probabilities(model, requests);
+        for (int r = 0; r < requests.Length; r++)
+        {
+            var ctx = requests[r].Context;
+            var plain = ncf.Predict(model.Features.EncodeCandidates(requests[r].UserRow, requests[r].Songs, ctx.Tab, ctx.Screen, ctx.Type));
+            Assert.Equal(plain.Length, factored[r].Length);
+            for (int j = 0; j < plain.Length; j++) Assert.Equal(plain[j], factored[r][j], 5);
+        }
+    }
+
     static List<RecommendedSong> BruteForce(ModelBundle bundle, string msno, ListeningContext ctx, int k)
     {
         var vocab = bundle.Features[Field.Song];
