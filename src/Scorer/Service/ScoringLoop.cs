@@ -165,8 +165,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     {
         var removed = _ownership.Remove(partitions);
         if (removed.Count == 0) return;
-        int forgotten = _activity.Forget(removed);
         foreach (var msno in _dirty.Keys.Where(m => removed.Contains(_ownership.PartitionOf(m, _activity))).ToList()) _dirty.Remove(msno);
+        int forgotten = _activity.Forget(removed);
         log.LogInformation("Partitions {Removed} {How}; owning {Owned}; forgot {Members} members", string.Join(",", removed.Order()), how,
             string.Join(",", _ownership.Owned.Order()), forgotten);
     }
