@@ -132,6 +132,7 @@ public sealed class FreshnessBenchmark : IBenchmark
             ["fresh_batch_ms"] = settings.FreshBatchMs,
             ["redis_checked_members"] = sample.Count,
             ["redis_checked_covering_last_listen"] = covered,
+            ["load_average_1m_end"] = ScoreBenchmark.LoadAverage(),
             ["note"] = "shared 2-core machine: broker, producer, Scorer and other sessions share the cores",
         };
         return new BenchResult(Name, Math.Round(fresh.GetValueOrDefault("p95")), "ms (p95)", "produce-to-consumed p95 (ms)",
