@@ -64,6 +64,7 @@ public sealed class ScoreBenchmark : IBenchmark
         var scorer = new ListScorer(settings.Scoring);
         var scoreTime = new Stopwatch();
         var writeTime = new Stopwatch();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var total = Stopwatch.StartNew();
         for (int start = 0; start < members.Count; start += settings.CandidateBlock)
         {
@@ -79,11 +80,12 @@ public sealed class ScoreBenchmark : IBenchmark
                 Console.Error.Write($"\r{start + block.Count:N0}/{members.Count:N0} members, {total.Elapsed.TotalSeconds:F0} s");
         }
         double seconds = total.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         Console.Error.WriteLine();
         long peakBytes = Process.GetCurrentProcess().PeakWorkingSet64;
         int valueBytes = (int)(writer.BytesWritten / Math.Max(1, writer.ListsWritten));
-        double writeRate = writer.ListsWritten / writeTime.Elapsed.TotalSeconds;
-        Console.WriteLine($"refresh: {members.Count:N0} members, {writer.ListsWritten:N0} lists in {seconds:F1} s (scoring {scoreTime.Elapsed.TotalSeconds:F1} s: candidates {scorer.StageTimes.Candidates.TotalSeconds:F1} s, full NCF {scorer.StageTimes.Ranking.TotalSeconds:F1} s; Redis {writeTime.Elapsed.TotalSeconds:F1} s)");
+        double writeRate = writer.ListsWritten / writer.SendTime.TotalSeconds;
+        Console.WriteLine($"refresh: {members.Count:N0} members, {writer.ListsWritten:N0} lists in {seconds:F1} s, {cpuSeconds:F0} CPU s (scoring {scoreTime.Elapsed.TotalSeconds:F1} s: candidates {scorer.StageTimes.Candidates.TotalSeconds:F1} s, full NCF {scorer.StageTimes.Ranking.TotalSeconds:F1} s; Redis {writeTime.Elapsed.TotalSeconds:F1} s)");
         double benchmarkRate = RedisBenchmarkTool.SetRate(redisConfiguration, valueBytes, pipeline: 64, requests: 200_000);
         Console.WriteLine($"Redis: {writeRate:N0} lists/s of {valueBytes:N0} bytes; redis-benchmark -P 64 SET of that size: {benchmarkRate:N0}/s");
 
@@ -109,10 +111,15 @@ public sealed class ScoreBenchmark : IBenchmark
             ["contexts"] = "usual + discover",
             ["lists_written"] = writer.ListsWritten,
             ["members_per_s"] = Math.Round(members.Count / seconds),
+            ["refresh_cpu_seconds"] = Math.Round(cpuSeconds, 1),
+            ["refresh_cpu_share_of_2_cores"] = Math.Round(cpuSeconds / (2 * seconds), 3),
             ["scoring_seconds"] = Math.Round(scoreTime.Elapsed.TotalSeconds, 2),
             ["candidate_stage_seconds"] = Math.Round(scorer.StageTimes.Candidates.TotalSeconds, 2),
             ["ncf_stage_seconds"] = Math.Round(scorer.StageTimes.Ranking.TotalSeconds, 2),
             ["redis_write_seconds"] = Math.Round(writeTime.Elapsed.TotalSeconds, 2),
+            ["json_serialize_seconds"] = Math.Round(writer.SerializeTime.TotalSeconds, 2),
+            ["redis_send_seconds"] = Math.Round(writer.SendTime.TotalSeconds, 2),
+            ["redis_rate_measure"] = "lists / time from the first SET sent to the last acknowledged (JSON serialisation timed separately)",
             ["ncf_pairs_scored"] = scorer.PairsScored,
             ["redis_value_bytes_mean"] = valueBytes,
             ["redis_sets_per_s"] = Math.Round(writeRate),
