@@ -20,6 +20,9 @@ export_settings() {
   export Redis__Configuration="${Redis__Configuration:-127.0.0.1:$KKBOX_REDIS_PORT}"
 }
 
+# Bounded: something else squatting on the port may accept the connection and never answer.
+redis_ping() { timeout 2 redis-cli -p "$KKBOX_REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 
@@ -48,7 +51,7 @@ broker_up() {
 redis_up() {
   if external_redis; then say "Redis: using ${Redis__Configuration} (not starting a local one)"; return 0; fi
   if ! command -v redis-server >/dev/null; then apt_install redis-server redis-tools; fi
-  if redis-cli -p "$KKBOX_REDIS_PORT" ping >/dev/null 2>&1; then say "redis: already up on 127.0.0.1:$KKBOX_REDIS_PORT"; return 0; fi
+  if redis_ping; then say "redis: already up on 127.0.0.1:$KKBOX_REDIS_PORT"; return 0; fi
   if port_open "127.0.0.1:$KKBOX_REDIS_PORT"; then
     die "port 127.0.0.1:$KKBOX_REDIS_PORT is taken by something that is not Redis; free it or set KKBOX_REDIS_PORT"
   fi
@@ -60,7 +63,7 @@ redis_up() {
     || die "redis-server did not start (log: $log)"
   local i
   for i in $(seq 1 100); do
-    redis-cli -p "$KKBOX_REDIS_PORT" ping >/dev/null 2>&1 && { STARTED_REDIS=1; say "redis: ready"; return 0; }
+    redis_ping && { STARTED_REDIS=1; say "redis: ready"; return 0; }
     sleep 0.1
   done
   tail -n 5 "$log" >&2
@@ -81,7 +84,7 @@ broker_down() {
 
 redis_down() {
   if pid_alive "$REDIS_PID"; then
-    redis-cli -p "$KKBOX_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill -TERM "$(cat "$REDIS_PID")" 2>/dev/null || true
+    timeout 5 redis-cli -p "$KKBOX_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill -TERM "$(cat "$REDIS_PID")" 2>/dev/null || true
     local i
     for i in $(seq 1 50); do pid_alive "$REDIS_PID" || break; sleep 0.1; done
     say "redis: stopped"
@@ -104,7 +107,7 @@ infra_status() {
   fi
   if external_redis; then
     echo "redis:  external ${Redis__Configuration}"
-  elif redis-cli -p "$KKBOX_REDIS_PORT" ping >/dev/null 2>&1; then
+  elif redis_ping; then
     echo "redis:  up   127.0.0.1:$KKBOX_REDIS_PORT"
   else
     echo "redis:  down (start with ./kkbox infra up)"; rc=1
@@ -123,9 +126,13 @@ kkbox_test() {
     return 0
   }
   trap 'cleanup; exit 130' INT TERM
-  local rc=0
-  dotnet test "$KKBOX_ROOT/KkboxNcf.sln" -c Release --no-build -nologo "$@" || rc=$?
+  local rc=0 log="$KKBOX_STATE/logs/test.log"
+  set -o pipefail
+  dotnet test "$KKBOX_ROOT/KkboxNcf.sln" -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || rc=$?
   trap - INT TERM
   cleanup
+  # One plain closing line, summed over the test assemblies.
+  awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i ~ /Passed$/) p += $(i+1); if ($i ~ /Failed$/) f += $(i+1); if ($i ~ /Skipped$/) s += $(i+1) } }
+       END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
   return $rc
 }

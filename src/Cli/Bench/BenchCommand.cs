@@ -16,8 +16,9 @@ public sealed class BenchCommand : ICommand
     [
         new ParseBenchmark(),
         new IngestBenchmark(),
-        new TrainBenchmark(),
         new BrokerForwarderBenchmark(),
+        new TrainBenchmark(),
+        new StreamTrainBenchmark(),
         new ScoreBenchmark(),
         new FreshnessBenchmark(),
     ];

@@ -37,9 +37,9 @@ public sealed class MlpModel : RecModel
         // X = [Embed_user, Embed_item, Embed_meta...] (eq. 14)
         var x = torch.cat([embed_user, embed_item, meta.forward(batch)], 1);
         // W4 * relu(W3 * relu(W2 * relu(W1 * X + b1) + b2) + b3), before the sigmoid (eq. 13)
-        var h1 = torch.nn.functional.relu(l1.forward(x));
-        var h2 = torch.nn.functional.relu(l2.forward(h1));
-        var h3 = torch.nn.functional.relu(l3.forward(h2));
-        return l4.forward(h3).squeeze(1);
+        var h1 = Layer(l1, x);
+        var h2 = Layer(l2, h1);
+        var h3 = Layer(l3, h2);
+        return Layer(l4, h3, relu: false).squeeze(1);
     }
 }

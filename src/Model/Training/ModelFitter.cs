@@ -31,6 +31,9 @@ public sealed class ModelFitter : IDisposable
         else
             foreach (var table in model.Tables) table.RowSparse = false;
         _shuffle = new Generator((ulong)config.Seed);
+        if (config.Bf16Mlp && !CpuFeatures.HasAvx512Bf16)
+            throw new ArgumentException("bf16 MLP products need a CPU with AVX512_BF16; without it they are emulated and slower");
+        model.MlpPrecision = config.Bf16Mlp ? ScalarType.BFloat16 : ScalarType.Float32;
         model.train();
     }
 
@@ -44,15 +47,23 @@ public sealed class ModelFitter : IDisposable
     public float TrainStep(Tensor x, Tensor y)
     {
         using var scope = torch.NewDisposeScope();
-        _model.train();
-        _dense.zero_grad();
-        var logits = _model.forward(x);
-        var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
-        loss.backward();
-        _dense.step();
-        _lazy?.Step();
-        ExamplesSeen += x.shape[0];
-        return loss.item<float>();
+        try
+        {
+            _model.train();
+            _dense.zero_grad();
+            var logits = _model.forward(x);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+            loss.backward();
+            _dense.step();
+            _lazy?.Step();
+            ExamplesSeen += x.shape[0];
+            return loss.item<float>();
+        }
+        finally
+        {
+            // rows gathered by a forward that failed die with this scope: never update from them later
+            _lazy?.Discard();
+        }
     }
 
     /// <summary>
@@ -80,7 +91,7 @@ public sealed class ModelFitter : IDisposable
     /// loss; stops after Patience epochs without improvement and restores the best epoch's weights.
     /// </summary>
     public IReadOnlyList<EpochResult> Fit(EncodedDataset train, EncodedDataset valid, Action<TrainingProgress>? progress = null,
-        CancellationToken ct = default, long maxExamplesPerEpoch = long.MaxValue)
+        CancellationToken ct = default)
     {
         var results = new List<EpochResult>();
         Dictionary<string, Tensor>? best = null;
@@ -90,7 +101,7 @@ public sealed class ModelFitter : IDisposable
         using var f = features;
         using var l = labels;
         long n = train.Count;
-        long perEpoch = Math.Min(n, maxExamplesPerEpoch);
+        long perEpoch = n;
         try
         {
             for (int epoch = 1; epoch <= Config.MaxEpochs; epoch++)
@@ -210,6 +221,8 @@ public sealed class ModelFitter : IDisposable
 
     public void Dispose()
     {
+        // the model outlives its trainer: its forwards must stop recording rows for an optimizer that is gone
+        foreach (var table in _model.Tables) table.RowSparse = false;
         _dense.Dispose();
         _shuffle.Dispose();
     }

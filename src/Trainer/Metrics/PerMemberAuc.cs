@@ -9,43 +9,33 @@ namespace KkboxNcf.Trainer.Metrics;
 public sealed class PerMemberAuc
 {
     readonly Dictionary<int, Member> _members = new();
-    double _sum;
-    int _defined;
 
     /// <summary>Members whose AUC is defined (both labels seen).</summary>
-    public int Members => _defined;
+    public int Members => _members.Values.Count(m => m.Defined);
 
-    public double Value => _defined == 0 ? double.NaN : _sum / _defined;
+    /// <summary>
+    /// The mean, summed afresh in member order on each call (O(members); called per metrics line),
+    /// so it does not drift and a restored instance gives exactly the same value.
+    /// </summary>
+    public double Value
+    {
+        get
+        {
+            double sum = 0;
+            int n = 0;
+            foreach (var (_, m) in _members.OrderBy(kv => kv.Key))
+                if (m.Defined) { sum += m.Auc; n++; }
+            return n == 0 ? double.NaN : sum / n;
+        }
+    }
 
     public void Add(int member, float score, bool positive)
     {
         if (!_members.TryGetValue(member, out var m)) _members[member] = m = new Member();
-        Retract(m);
         m.Add(score, positive);
-        Count(m);
     }
 
-    public void Forget(int member)
-    {
-        if (!_members.Remove(member, out var m)) return;
-        Retract(m);
-    }
-
-    void Retract(Member m)
-    {
-        if (!m.Defined) return;
-        _sum -= m.Auc;
-        _defined--;
-        // a long stream of + and - accumulates rounding; start again from zero when nothing is counted
-        if (_defined == 0) _sum = 0;
-    }
-
-    void Count(Member m)
-    {
-        if (!m.Defined) return;
-        _sum += m.Auc;
-        _defined++;
-    }
+    public void Forget(int member) => _members.Remove(member);
 
     public void Write(BinaryWriter w)
     {

@@ -56,8 +56,8 @@ public sealed class MetadataReader : IDisposable
     {
         try
         {
+            // librdkafka wants a group id, but a consumer that only Assigns never joins the group nor commits
             var config = KafkaClientConfigs.Consumer(_kafka, "kkbox-trainer-metadata", "kkbox-trainer-metadata");
-            config.GroupId = null;
             config.EnableAutoCommit = false;
             using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
             var targets = EndOffsets(consumer);
@@ -93,6 +93,8 @@ public sealed class MetadataReader : IDisposable
         {
             Failure = e;
             _log.LogError(e, "Metadata reader stopped: {Message}", e.Message);
+            _caughtUp.Set(); // nobody should wait for it any longer
+
         }
     }
 
