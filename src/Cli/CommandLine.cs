@@ -19,6 +19,7 @@ public static class CommandLine
         new DataCommands.CheckCommand(),
         new Ops.LagCommand(),
         new Offline.OfflineCommand(),
+        new Serving.RecsCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

@@ -19,6 +19,8 @@ public sealed class BenchCommand : ICommand
         new BrokerForwarderBenchmark(),
         new TrainBenchmark(),
         new StreamTrainBenchmark(),
+        new ScoreBenchmark(),
+        new FreshnessBenchmark(),
     ];
 
     public string[] Words => ["bench"];
