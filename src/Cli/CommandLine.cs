@@ -20,6 +20,7 @@ public static class CommandLine
         new Ops.LagCommand(),
         new Offline.OfflineCommand(),
         new Serving.RecsCommand(),
+        new Serving.ServingCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)
