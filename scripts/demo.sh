@@ -4,6 +4,7 @@
 # shellcheck shell=bash
 
 DEMO_PIDS=()
+DEMO_INGEST_PID=""
 DEMO_BROKER_PID=""
 
 demo_usage() {
@@ -18,6 +19,8 @@ USAGE
 
 demo_stop_all() {
   local pid
+  if [ -n "$DEMO_INGEST_PID" ]; then kill -TERM "$DEMO_INGEST_PID" 2>/dev/null || true; fi
+  DEMO_INGEST_PID=""
   for pid in "${DEMO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${DEMO_PIDS[@]}"; do
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -47,6 +50,13 @@ demo_broker() {
     broker_up
     DEMO_STARTED_BROKER=$STARTED_BROKER
   fi
+}
+
+demo_cleanup() {
+  demo_stop_all
+  if [ "${DEMO_STARTED_BROKER:-0}" = 1 ]; then broker_down; DEMO_STARTED_BROKER=0; fi
+  if [ "${DEMO_STARTED_REDIS:-0}" = 1 ]; then redis_down; DEMO_STARTED_REDIS=0; fi
+  return 0
 }
 
 demo_status_line() {
@@ -94,7 +104,10 @@ kkbox_demo() {
   data="$(cd "$data" && pwd)"
   say "step: data ready in $data ($((SECONDS - t0)) s)"
 
-  trap 'say "stopping (interrupted)"; demo_stop_all; [ "$DEMO_STARTED_BROKER" = 1 ] && broker_down; [ "$DEMO_STARTED_REDIS" = 1 ] && redis_down; exit 130' INT TERM
+  # Whatever ends the run (done, an error, Ctrl-C), nothing it started is left running.
+  DEMO_STARTED_REDIS=0
+  trap demo_cleanup EXIT
+  trap 'say "stopping (interrupted)"; exit 130' INT TERM
   demo_broker
   redis_up
   DEMO_STARTED_REDIS=$STARTED_REDIS
@@ -117,13 +130,14 @@ kkbox_demo() {
   say "replaying $data/train.csv into Kafka (paced by the Trainer's lag)"
   dotnet "$(dll_of Ingest)" --data "$data" --max-lag 60000 --lag-group "$trainer_group" \
     --rejects "$DEMO_DIR/ingest-rejects.jsonl" >"$DEMO_DIR/logs/ingest.log" 2>&1 &
-  local ingest=$!
-  while kill -0 "$ingest" 2>/dev/null; do
+  DEMO_INGEST_PID=$!
+  while kill -0 "$DEMO_INGEST_PID" 2>/dev/null; do
     for pid in "${DEMO_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { tail -n 20 "$DEMO_DIR"/logs/*.log >&2; die "a service stopped during the replay (logs in $DEMO_DIR/logs)"; }; done
     demo_status_line
     sleep 5
   done
-  wait "$ingest" || { tail -n 20 "$DEMO_DIR/logs/ingest.log" >&2; die "Ingest failed (log: $DEMO_DIR/logs/ingest.log)"; }
+  wait "$DEMO_INGEST_PID" || { tail -n 20 "$DEMO_DIR/logs/ingest.log" >&2; die "Ingest failed (log: $DEMO_DIR/logs/ingest.log)"; }
+  DEMO_INGEST_PID=""
   grep -o 'Replay complete.*' "$DEMO_DIR/logs/ingest.log" | head -n 1 | sed 's/^/[kkbox] /' >&2
   say "step: replay done ($((SECONDS - t0)) s); waiting for the Trainer to checkpoint the whole replay"
   run_cli lag --group "$trainer_group" --until-zero --timeout 600 || die "the Trainer did not catch up (log: $DEMO_DIR/logs/trainer.log)"
@@ -145,8 +159,7 @@ kkbox_demo() {
   demo_stop_all
   run_cli report --data "$data" --offline "$DEMO_DIR/offline" --online "$DEMO_DIR" --out "$DEMO_DIR/report" \
     || say "the report could not be written"
-  [ "$DEMO_STARTED_BROKER" = 1 ] && broker_down
-  [ "$DEMO_STARTED_REDIS" = 1 ] && redis_down
-  trap - INT TERM
+  demo_cleanup
+  trap - EXIT INT TERM
   say "done in $((SECONDS - t0)) s. Report: $DEMO_DIR/report/report.html (logs: $DEMO_DIR/logs)"
 }
