@@ -17,6 +17,7 @@ public static class CommandLine
         new Bench.BenchCommand(),
         new DataCommands.SynthCommand(),
         new DataCommands.CheckCommand(),
+        new Offline.OfflineCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

@@ -17,6 +17,7 @@ public sealed class BenchCommand : ICommand
         new ParseBenchmark(),
         new IngestBenchmark(),
         new BrokerForwarderBenchmark(),
+        new TrainBenchmark(),
     ];
 
     public string[] Words => ["bench"];

@@ -1,0 +1,63 @@
+using KkboxNcf.Model.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace KkboxNcf.Model.Training;
+
+/// <summary>
+/// Adam for embedding tables that updates only the rows a batch touched (the semantics of
+/// TensorFlow's LazyAdam and PyTorch's SparseAdam): for a touched row the moments and the step are
+/// exactly Adam's, with the bias correction of the global step count; an untouched row keeps its
+/// weights and its moments (dense Adam would keep decaying its moments and keep moving it by the
+/// momentum of old gradients). On the first step, and whenever every row is touched, it equals Adam.
+/// </summary>
+public sealed class LazyAdam
+{
+    readonly IReadOnlyList<RowEmbedding> _tables;
+        readonly double _lr, _beta1, _beta2, _eps;
+
+    public LazyAdam(IEnumerable<RowEmbedding> tables, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    {
+        _tables = tables.ToList();
+        _lr = lr;
+        _beta1 = beta1;
+        _beta2 = beta2;
+        _eps = eps;
+        foreach (var t in _tables) t.RowSparse = true;
+    }
+
+    public long StepCount { get; private set; }
+
+    /// <summary>Applies one update from the gradients of the rows gathered since the last step, then forgets them.</summary>
+    public void Step()
+    {
+        StepCount++;
+        double bc1 = 1 - Math.Pow(_beta1, StepCount);
+        double bc2 = 1 - Math.Pow(_beta2, StepCount);
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        foreach (var table in _tables)
+        {
+            var (m, v) = table.Moments;
+            foreach (var touched in table.Touched)
+            {
+                var g = touched.Values.grad;
+                if (g is null) continue;
+                var index = touched.Index;
+                var mRows = m.index_select(0, index).mul_(_beta1).add_(g, 1 - _beta1);
+                var vRows = v.index_select(0, index).mul_(_beta2).addcmul_(g, g, 1 - _beta2);
+                m.index_copy_(0, index, mRows);
+                v.index_copy_(0, index, vRows);
+                var denom = vRows.div(bc2).sqrt_().add_(_eps);
+                table.Weight.index_add_(0, index, mRows.div_(denom), -_lr / bc1);
+            }
+            table.ClearTouched();
+        }
+    }
+
+    /// <summary>Drops gathered rows without updating (e.g. after a forward that is not trained on).</summary>
+    public void Discard()
+    {
+        foreach (var t in _tables) t.ClearTouched();
+    }
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Metrics;
+using KkboxNcf.Model.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace KkboxNcf.Model.Training;
+
+/// <summary>
+/// Trains a RecModel with binary cross entropy: one micro-batch at a time (the streaming Trainer)
+/// or epochs with early stopping on the validation loss (offline). Row-sparse mode trains the
+/// embedding tables with LazyAdam and the layers with dense Adam; otherwise dense Adam over all.
+/// </summary>
+public sealed class ModelFitter : IDisposable
+{
+    readonly RecModel _model;
+    readonly optim.Optimizer _dense;
+    readonly LazyAdam? _lazy;
+    readonly Generator _shuffle;
+
+    public ModelFitter(RecModel model, TrainingConfig config)
+    {
+        config.Validate();
+        _model = model;
+        Config = config;
+        var denseParameters = config.RowSparse ? model.DenseParameters() : model.parameters();
+        _dense = optim.Adam(denseParameters, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
+        if (config.RowSparse)
+            _lazy = new LazyAdam(model.Tables, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
+        else
+            foreach (var table in model.Tables) table.RowSparse = false;
+        _shuffle = new Generator((ulong)config.Seed);
+        if (config.Bf16Mlp && !CpuFeatures.HasAvx512Bf16)
+            throw new ArgumentException("bf16 MLP products need a CPU with AVX512_BF16; without it they are emulated and slower");
+        model.MlpPrecision = config.Bf16Mlp ? ScalarType.BFloat16 : ScalarType.Float32;
+        model.train();
+    }
+
+    public TrainingConfig Config { get; }
+
+    public RecModel Model => _model;
+
+    public long ExamplesSeen { get; private set; }
+
+    /// <summary>One optimizer step on a batch: x int64 [B, Columns], y float [B] of 0/1. Returns the mean loss.</summary>
+    public float TrainStep(Tensor x, Tensor y)
+    {
+        using var scope = torch.NewDisposeScope();
+        try
+        {
+            _model.train();
+            _dense.zero_grad();
+            var logits = _model.forward(x);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+            loss.backward();
+            _dense.step();
+            _lazy?.Step();
+            ExamplesSeen += x.shape[0];
+            return loss.item<float>();
+        }
+        finally
+        {
+            // rows gathered by a forward that failed die with this scope: never update from them later
+            _lazy?.Discard();
+        }
+    }
+
+    /// <summary>
+    /// Trains on a micro-batch of encoded examples in steps of BatchSize (in the given order; the
+    /// streaming Trainer's data arrives in time order). Examples without a label (-1) are refused.
+    /// Returns the mean loss.
+    /// </summary>
+    public double TrainMicroBatch(EncodedDataset data)
+    {
+        if (data.Labels.Any(l => l is not (0f or 1f)))
+            throw new ArgumentException("every training example needs a label of 0 or 1", nameof(data));
+        using var scope = torch.NewDisposeScope();
+        var (features, labels) = data.ToTensors();
+        double sum = 0;
+        for (int start = 0; start < data.Count; start += Config.BatchSize)
+        {
+            int n = Math.Min(Config.BatchSize, data.Count - start);
+            sum += TrainStep(features.narrow(0, start, n).to(int64), labels.narrow(0, start, n)) * n;
+        }
+        return data.Count == 0 ? 0 : sum / data.Count;
+    }
+
+    /// <summary>
+    /// Epochs over train (shuffled with the seeded generator), each followed by the validation log
+    /// loss; stops after Patience epochs without improvement and restores the best epoch's weights.
+    /// </summary>
+    public IReadOnlyList<EpochResult> Fit(EncodedDataset train, EncodedDataset valid, Action<TrainingProgress>? progress = null,
+        CancellationToken ct = default)
+    {
+        var results = new List<EpochResult>();
+        Dictionary<string, Tensor>? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int sinceBest = 0;
+        var (features, labels) = train.ToTensors();
+        using var f = features;
+        using var l = labels;
+        long n = train.Count;
+        long perEpoch = n;
+        try
+        {
+            for (int epoch = 1; epoch <= Config.MaxEpochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                double lossSum = 0;
+                long done = 0;
+                using (var order = torch.randperm(n, generator: _shuffle))
+                {
+                    long nextReport = 0;
+                    for (long start = 0; start < perEpoch; start += Config.BatchSize)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        long count = Math.Min(Config.BatchSize, perEpoch - start);
+                        float loss;
+                        using (var scope = torch.NewDisposeScope())
+                        {
+                            var idx = order.narrow(0, start, count);
+                            loss = TrainStep(f.index_select(0, idx).to(int64), l.index_select(0, idx));
+                        }
+                        lossSum += loss * count;
+                        done += count;
+                        if (progress is not null && (done >= nextReport || done == perEpoch))
+                        {
+                            progress(new TrainingProgress(_model.Kind.ToString().ToLowerInvariant(), epoch, Config.MaxEpochs, done, perEpoch,
+                                lossSum / done, done / clock.Elapsed.TotalSeconds));
+                            nextReport = done + Math.Max(perEpoch / 100, Config.BatchSize);
+                        }
+                    }
+                }
+                double seconds = clock.Elapsed.TotalSeconds;
+                double validLoss = valid.Count == 0 ? lossSum / Math.Max(1, done) : Metric.LogLoss(_model.Predict(valid), valid.Labels);
+                bool improved = validLoss < bestLoss;
+                results.Add(new EpochResult(epoch, lossSum / Math.Max(1, done), validLoss, seconds, done / seconds, improved));
+                if (improved)
+                {
+                    bestLoss = validLoss;
+                    sinceBest = 0;
+                    DisposeAll(best);
+                    best = Snapshot();
+                }
+                else if (++sinceBest >= Math.Max(1, Config.Patience))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (best is not null) Restore(best);
+            DisposeAll(best);
+        }
+        return results;
+    }
+
+    Dictionary<string, Tensor> Snapshot()
+    {
+        using var _ = torch.no_grad();
+        return _model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+    }
+
+    void Restore(Dictionary<string, Tensor> state)
+    {
+        using var _ = torch.no_grad();
+        foreach (var (name, p) in _model.named_parameters())
+            if (state.TryGetValue(name, out var saved) && saved.shape.SequenceEqual(p.shape)) p.copy_(saved);
+    }
+
+    static void DisposeAll(Dictionary<string, Tensor>? state)
+    {
+        if (state is null) return;
+        foreach (var t in state.Values) t.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _dense.Dispose();
+        _shuffle.Dispose();
+    }
+}
