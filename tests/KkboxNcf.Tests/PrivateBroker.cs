@@ -13,10 +13,13 @@ public sealed class PrivateBroker : IAsyncLifetime
 
     public string Bootstrap { get; private set; } = "";
 
+    /// <summary>More LocalBroker options, e.g. "--LocalBroker:ExtraTopics:NAME", "1" for a topic of one partition.</summary>
+    public string[] ExtraArgs { get; init; } = [];
+
     public async Task InitializeAsync()
     {
         Bootstrap = $"127.0.0.1:{TestInfra.FreeTcpPort()}";
-        _process = ChildProcess.StartDll(TestInfra.Dll("LocalBroker"), "--listen", Bootstrap, "--ready-file", _readyFile);
+        _process = ChildProcess.StartDll(TestInfra.Dll("LocalBroker"), ["--listen", Bootstrap, "--ready-file", _readyFile, .. ExtraArgs]);
         await _process.WaitUntilAsync(() => File.Exists(_readyFile), TimeSpan.FromSeconds(30), "the private broker's ready file");
     }
 

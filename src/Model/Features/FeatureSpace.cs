@@ -72,6 +72,24 @@ public sealed class FeatureSpace
         return song;
     }
 
+    /// <summary>
+    /// Hands a user or song row to a new id: the old id is forgotten and the row's metadata reset to
+    /// unknown (AddMember/AddSong set it again when the new id's metadata is known).
+    /// </summary>
+    public void Recycle(Field field, int row, string newId)
+    {
+        if (field is not (Field.User or Field.Song)) throw new ArgumentException("only user and song rows are recycled", nameof(field));
+        this[field].Reassign(row, newId);
+        if (field == Field.User)
+        {
+            foreach (var l in _members) l[row] = Vocabulary.UnknownRow;
+            return;
+        }
+        foreach (var l in _songs) l[row] = Vocabulary.UnknownRow;
+        foreach (var l in _songGenres) l[row] = Vocabulary.UnknownRow;
+        _songGenreCount[row] = 1;
+    }
+
     static string First(string[] names) => names.Length > 0 ? names[0].Trim() : "";
 
     void EnsureUser(int user)

@@ -47,6 +47,20 @@ public sealed class Vocabulary
 
     public bool Contains(string raw) => _rows.ContainsKey(raw);
 
+    /// <summary>
+    /// Gives a row to a new value, forgetting the value that had it (which then maps to the unknown
+    /// row until it is added again): how the streaming Trainer recycles rows at its vocabulary cap.
+    /// </summary>
+    public void Reassign(int row, string raw)
+    {
+        if (row <= UnknownRow || row >= _keys.Count) throw new ArgumentOutOfRangeException(nameof(row), row, $"vocabulary '{Name}' has rows 1..{_keys.Count - 1}");
+        if (IsMissing(raw)) throw new ArgumentException("a missing value belongs to the unknown row", nameof(raw));
+        if (_rows.ContainsKey(raw)) throw new ArgumentException($"vocabulary '{Name}' already has '{raw}'", nameof(raw));
+        _rows.Remove(_keys[row]);
+        _keys[row] = raw;
+        _rows.Add(raw, row);
+    }
+
     public string KeyOf(int row) => _keys[row];
 
     public void Write(BinaryWriter w)

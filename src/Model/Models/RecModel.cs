@@ -36,6 +36,24 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
         return relu ? torch.nn.functional.relu(y) : y;
     }
 
+    /// <summary>
+    /// The state of the generator that initialises rows added by growth: a checkpoint keeps it so a
+    /// restored model grows exactly as the model it was saved from would have.
+    /// </summary>
+    public byte[] InitGeneratorState
+    {
+        get
+        {
+            using var state = Init.get_state();
+            return state.data<byte>().ToArray();
+        }
+        set
+        {
+            using var state = torch.tensor(value, dtype: uint8);
+            Init.set_state(state);
+        }
+    }
+
     /// <summary>The generator that initialises this model's weights.</summary>
     protected Generator Init => _init.Generator;
 

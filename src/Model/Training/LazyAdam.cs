@@ -28,6 +28,13 @@ public sealed class LazyAdam
 
     public long StepCount { get; private set; }
 
+    /// <summary>Sets the step count (its bias correction) when the moments are restored from a checkpoint.</summary>
+    public void RestoreStepCount(long steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        StepCount = steps;
+    }
+
     /// <summary>Applies one update from the gradients of the rows gathered since the last step, then forgets them.</summary>
     public void Step()
     {

@@ -157,6 +157,49 @@ public sealed class ModelFitter : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Writes what the optimizers know besides the weights (dense Adam's state, LazyAdam's step count
+    /// and the tables' moments), so a restored fitter continues exactly where this one stopped.
+    /// </summary>
+    public void SaveOptimizerState(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(OptimizerStateMagic);
+        w.Write(ExamplesSeen);
+        ((TorchSharp.Modules.OptimizerHelper)_dense).save_state_dict(w);
+        w.Write(_lazy is not null);
+        if (_lazy is null) return;
+        w.Write(_lazy.StepCount);
+        foreach (var table in _model.Tables)
+        {
+            var (m, v) = table.Moments;
+            TensorFile.Write(w, m);
+            TensorFile.Write(w, v);
+        }
+    }
+
+    /// <summary>Restores SaveOptimizerState's output into a fitter of the same model shape and configuration.</summary>
+    public void LoadOptimizerState(Stream stream)
+    {
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (r.ReadString() != OptimizerStateMagic) throw new InvalidDataException("not a KkboxNcf optimizer state");
+        ExamplesSeen = r.ReadInt64();
+        ((TorchSharp.Modules.OptimizerHelper)_dense).load_state_dict(r);
+        bool lazy = r.ReadBoolean();
+        if (lazy != (_lazy is not null)) throw new InvalidDataException($"optimizer state is {(lazy ? "" : "not ")}row-sparse, this fitter is the other");
+        if (_lazy is null) return;
+        _lazy.RestoreStepCount(r.ReadInt64());
+        using var _ = torch.no_grad();
+        foreach (var table in _model.Tables)
+        {
+            var (m, v) = table.Moments;
+            TensorFile.ReadInto(r, m);
+            TensorFile.ReadInto(r, v);
+        }
+    }
+
+    const string OptimizerStateMagic = "kkboxncf-optimizer-v1";
+
     Dictionary<string, Tensor> Snapshot()
     {
         using var _ = torch.no_grad();

@@ -67,6 +67,14 @@ public sealed class ChildProcess : IDisposable
         if (kill(process.Id, 15) != 0) throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown code runs. Returns once the process is gone.</summary>
+    public void KillHard()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
     public void Dispose()
     {
         if (!process.HasExited) process.Kill(entireProcessTree: true);

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KkboxNcf.Contracts;
+using KkboxNcf.Hosting;
+using KkboxNcf.Model.Checkpoints;
+using KkboxNcf.Model.Models;
+using KkboxNcf.Trainer.Checkpointing;
+using KkboxNcf.Trainer.Metrics;
+using KkboxNcf.Trainer.Online;
+using Microsoft.Extensions.Logging;
+
+namespace KkboxNcf.Trainer.Streaming;
+
+/// <summary>
+/// The Trainer's main loop, on one thread: resume from the newest good checkpoint, read the listens
+/// topic in micro-batches (seeking each assigned partition to the checkpoint's offset), join metadata,
+/// score and train, publish metrics, and checkpoint every N events or T seconds and at the end.
+/// Offsets are committed to the group only after the checkpoint holding them is durable, and on
+/// restart the checkpoint, not the group, says where to start: each event is trained on once.
+/// </summary>
+public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, ServiceHealth health, ILogger<StreamLoop> log)
+{
+    readonly Dictionary<int, long> _next = new();
+    readonly Stopwatch _sinceCheckpoint = new();
+    OnlineTrainer? _trainer;
+    CheckpointManifest? _lastCheckpoint;
+    long _modelVersion, _checkpointPosition, _nextMetricsAt;
+    readonly Stopwatch _runClock = new();
+    long _startPosition;
+
+    /// <summary>Runs until stop is cancelled (finishing the batch in hand) or StopAfterEvents; writes a final checkpoint.</summary>
+    public void Run(CancellationToken stop)
+    {
+        var store = new CheckpointStore(settings.CheckpointDirectory, settings.KeepCheckpoints, log);
+        Resume(store);
+        var trainer = _trainer!;
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka, "kkbox-trainer")).Build();
+        var deadLetters = new DeadLetterSink(producer, settings.DeadLettersTopic, log);
+        using var metrics = new MetricsPublisher(settings.MetricsPath, producer, settings.MetricsTopic, log);
+        using var metadata = new MetadataReader(kafka, settings, deadLetters, log);
+        metadata.Start();
+        if (!metadata.WaitCaughtUp(TimeSpan.FromSeconds(settings.MetadataCatchUpSeconds), stop))
+            log.LogWarning("Metadata not caught up after {Seconds} s; starting anyway (late metadata updates the join)", settings.MetadataCatchUpSeconds);
+
+        var config = KafkaClientConfigs.Consumer(kafka, settings.GroupId, "kkbox-trainer");
+        config.EnableAutoCommit = false;
+        config.EnableAutoOffsetStore = false;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetPartitionsAssignedHandler((_, partitions) => partitions.Select(tp =>
+            {
+                var offset = _next.TryGetValue(tp.Partition.Value, out long o) ? new Offset(o) : Offset.Beginning;
+                log.LogInformation("Assigned {Topic}[{Partition}], starting at {Offset}", tp.Topic, tp.Partition.Value, offset);
+                return new TopicPartitionOffset(tp, offset);
+            }))
+            .SetErrorHandler((_, e) =>
+            {
+                if (e.IsFatal) health.Report($"Kafka fatal error: {e.Reason}");
+                log.LogWarning("Kafka error {Code}: {Reason}", e.Code, e.Reason);
+            })
+            .Build();
+        consumer.Subscribe(settings.ListensTopic);
+        _sinceCheckpoint.Restart();
+        _runClock.Start();
+        _startPosition = trainer.Position;
+        _nextMetricsAt = (trainer.Position / settings.MetricsEveryEvents + 1) * settings.MetricsEveryEvents;
+        log.LogInformation("Training from {Topic} as group {Group} at stream position {Position:N0} (model version {Version})",
+            settings.ListensTopic, settings.GroupId, trainer.Position, _modelVersion);
+
+        try
+        {
+            while (!stop.IsCancellationRequested && !Done(trainer))
+            {
+                var batch = Collect(consumer, deadLetters, stop, trainer);
+                foreach (var update in metadata.Drain()) trainer.ApplyMetadata(update);
+                if (metadata.Failure is { } failure) health.Report($"metadata reader stopped: {failure.Message}");
+                if (batch.Count > 0)
+                {
+                    var result = trainer.Process(batch);
+                    log.LogDebug("Batch: {Events} events, {Trained} trained, loss {Loss:F4}, {Pending} pending", result.Events, result.Trained, result.Loss, result.Pending);
+                    if (trainer.Position >= _nextMetricsAt)
+                    {
+                        metrics.Publish(Snapshot(trainer, deadLetters));
+                        _nextMetricsAt = (trainer.Position / settings.MetricsEveryEvents + 1) * settings.MetricsEveryEvents;
+                    }
+                }
+                bool dueByEvents = trainer.Position - _checkpointPosition >= settings.CheckpointEveryEvents;
+                bool dueByTime = _sinceCheckpoint.Elapsed.TotalSeconds >= settings.CheckpointEverySeconds && trainer.Position > _checkpointPosition;
+                if (dueByEvents || dueByTime) Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
+            }
+            // graceful end: the batch in hand was processed above; make everything durable
+            if (trainer.Position > _checkpointPosition || _lastCheckpoint is null)
+                Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
+            log.LogInformation("Stopped at stream position {Position:N0}: {Trained:N0} trained, {Dead:N0} dead letters, AUC {Auc:F4}",
+                trainer.Position, trainer.Trained, deadLetters.Count, trainer.Metrics.Cumulative.Auc);
+        }
+        finally
+        {
+            consumer.Close();
+            producer.Flush(TimeSpan.FromSeconds(10));
+            trainer.Dispose();
+        }
+    }
+
+    bool Done(OnlineTrainer t) => settings.StopAfterEvents > 0 && t.Position >= settings.StopAfterEvents;
+
+    void Resume(CheckpointStore store)
+    {
+        var options = settings.Online;
+        var resumed = store.LoadNewest(contents => OnlineTrainer.Restore(options, contents));
+        if (resumed is { } r)
+        {
+            _trainer = r.State;
+            _lastCheckpoint = r.Manifest;
+            _modelVersion = r.Manifest.ModelVersion;
+            _checkpointPosition = r.Manifest.StreamPosition;
+            foreach (var (p, o) in r.Manifest.Offsets) _next[p] = o;
+            if (r.Manifest.Topic != settings.ListensTopic)
+                throw new InvalidOperationException($"checkpoint {_modelVersion} was trained on topic {r.Manifest.Topic}, the Trainer reads {settings.ListensTopic}");
+            log.LogInformation("Resumed from checkpoint {Version}: position {Position:N0}, {Trained:N0} trained, {Pending} pending, offsets {Offsets}",
+                _modelVersion, r.Manifest.StreamPosition, r.Manifest.EventsTrained, r.Manifest.EventsPending,
+                string.Join(", ", r.Manifest.Offsets.Select(o => $"{o.Key}:{o.Value}")));
+        }
+        else if (settings.WarmStart is { } path)
+        {
+            _trainer = OnlineTrainer.WarmStart(options, ModelBundle.Load(path));
+            log.LogInformation("No checkpoint{Skipped}; warm start from {Path}", store.Skipped > 0 ? $" that verifies ({store.Skipped} skipped)" : "", path);
+        }
+        else
+        {
+            _trainer = OnlineTrainer.Create(options);
+            log.LogInformation("No checkpoint{Skipped}; a new {Kind} model", store.Skipped > 0 ? $" that verifies ({store.Skipped} skipped)" : "", options.Kind);
+        }
+    }
+
+    /// <summary>
+    /// Up to BatchSize listens; with BatchMaxWaitMs the batch closes that long after its first listen.
+    /// When stop is requested the batch in hand is returned as it is (and processed).
+    /// </summary>
+    List<ListenRecorded> Collect(IConsumer<byte[]?, byte[]?> consumer, DeadLetterSink deadLetters, CancellationToken stop, OnlineTrainer trainer)
+    {
+        var batch = new List<ListenRecorded>(settings.BatchSize);
+        long limit = settings.StopAfterEvents > 0 ? settings.StopAfterEvents - trainer.Position : long.MaxValue;
+        Stopwatch? sinceFirst = null;
+        while (batch.Count < settings.BatchSize && batch.Count < limit && !stop.IsCancellationRequested)
+        {
+            int wait = 100;
+            if (sinceFirst is not null && settings.BatchMaxWaitMs > 0)
+            {
+                long left = settings.BatchMaxWaitMs - sinceFirst.ElapsedMilliseconds;
+                if (left <= 0) break;
+                wait = (int)Math.Min(wait, left);
+            }
+            ConsumeResult<byte[]?, byte[]?>? cr;
+            try { cr = consumer.Consume(wait); }
+            catch (ConsumeException e)
+            {
+                if (e.Error.IsFatal) throw;
+                log.LogWarning("Consume error: {Reason}", e.Error.Reason);
+                continue;
+            }
+            if (cr is null || cr.IsPartitionEOF)
+            {
+                // nothing arrived: a batch waiting for its time bound stays open; an empty one lets the loop check the clocks
+                if (batch.Count == 0) break;
+                continue;
+            }
+            _next[cr.Partition.Value] = cr.Offset.Value + 1;
+            string? reason = "listen without a value";
+            if (cr.Message.Value is { } value && Messages.TryDecode<ListenRecorded>(value, out var listen, out reason))
+            {
+                batch.Add(listen!);
+                sinceFirst ??= Stopwatch.StartNew();
+            }
+            else
+            {
+                deadLetters.Send(cr, reason ?? "undecodable");
+            }
+        }
+        return batch;
+    }
+
+    void Checkpoint(CheckpointStore store, IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer,
+        MetricsPublisher metrics, DeadLetterSink deadLetters, OnlineTrainer trainer)
+    {
+        var clock = Stopwatch.StartNew();
+        long version = _modelVersion + 1;
+        var snapshot = Snapshot(trainer, deadLetters) with { ModelVersion = version };
+        var offsets = new Dictionary<int, long>(_next);
+        var manifest = new CheckpointManifest(version, settings.ListensTopic, offsets, trainer.Position, trainer.Trained, trainer.Pending,
+            trainer.Model.Kind.ToString().ToLowerInvariant(), snapshot.Headline(), snapshot.TimeMs);
+        string path, sha;
+        try
+        {
+            (path, sha) = store.Write(version, [new CheckpointSection(CheckpointManifest.SectionName, manifest.Write), .. trainer.Sections()]);
+        }
+        catch (IOException e)
+        {
+            health.Report($"checkpoint write failed: {e.Message}");
+            log.LogError(e, "Checkpoint {Version} could not be written; offsets stay uncommitted, retrying at the next interval", version);
+            _sinceCheckpoint.Restart();
+            return;
+        }
+        _modelVersion = version;
+        _checkpointPosition = trainer.Position;
+        _lastCheckpoint = manifest;
+        _sinceCheckpoint.Restart();
+        double seconds = clock.Elapsed.TotalSeconds;
+        health.Recovered();
+
+        // Durable: now the group may learn the offsets (for lag monitoring and pacing; the checkpoint is what resume uses).
+        if (offsets.Count > 0)
+        {
+            try { consumer.Commit(offsets.Select(o => new TopicPartitionOffset(settings.ListensTopic, o.Key, o.Value))); }
+            catch (KafkaException e) { log.LogWarning("Offsets of checkpoint {Version} not committed: {Reason}", version, e.Error.Reason); }
+        }
+        var announcement = new CheckpointPublished(version, Path.GetFullPath(path), sha,
+            offsets.OrderBy(o => o.Key).Select(o => new PartitionOffset(o.Key, o.Value)).ToArray(),
+            trainer.Position, snapshot.Headline(), snapshot.TimeMs);
+        producer.Produce(settings.CheckpointsTopic, new Message<byte[]?, byte[]?> { Key = "trainer"u8.ToArray(), Value = Messages.Encode(announcement) }, r =>
+        {
+            if (r.Error.IsError) log.LogError("Checkpoint {Version} announcement not delivered: {Reason}", version, r.Error.Reason);
+        });
+        metrics.Publish(snapshot);
+        store.Prune();
+        log.LogInformation("Checkpoint {Version} at position {Position:N0} ({Trained:N0} trained, {Pending} pending): {Size:N1} MiB in {Seconds:F2} s, window AUC {Auc:F4}",
+            version, trainer.Position, trainer.Trained, trainer.Pending, new FileInfo(path).Length / 1048576.0, seconds, snapshot.WindowAuc ?? double.NaN);
+    }
+
+    MetricsSnapshot Snapshot(OnlineTrainer trainer, DeadLetterSink deadLetters)
+    {
+        double seconds = _runClock.Elapsed.TotalSeconds;
+        double rate = seconds > 0 ? (trainer.Position - _startPosition) / seconds : double.NaN;
+        return MetricsSnapshot.Of(trainer, _modelVersion, deadLetters.Count, rate, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+}
