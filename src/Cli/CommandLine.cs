@@ -18,6 +18,7 @@ public static class CommandLine
         new DataCommands.SynthCommand(),
         new DataCommands.CheckCommand(),
         new Offline.OfflineCommand(),
+        new Serving.RecsCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

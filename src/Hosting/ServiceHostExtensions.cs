@@ -12,7 +12,7 @@ public static class ServiceHostExtensions
     /// What every KkboxNcf service shares: Kafka and Redis settings, the health file, and single-line
     /// console logs with timestamps (structured fields stay in the message template).
     /// </summary>
-    public static HostApplicationBuilder AddKkboxDefaults(this HostApplicationBuilder builder)
+    public static TBuilder AddKkboxDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KkboxNcf.Contracts.Serving;
+
+/// <summary>One recommended song and its full-NCF probability of a replay.</summary>
+public sealed record RecommendedSong(
+    [property: JsonPropertyName("song_id")] string SongId,
+    [property: JsonPropertyName("score")] float Score);
+
+/// <summary>
+/// What one Redis list key holds: a member's whole top-k list for one serving context, computed by
+/// one model version at one time. A single SET replaces it whole, so a reader never sees a list
+/// mixing two models. Context is the serving context's name; Tab, Screen and Type are the listening
+/// context the list was scored in. FreshAsOfMs is the ProducedAtMs of the newest listen of the member
+/// that the list reflects (0 when none): the freshness benchmark measures produce-to-list with it.
+/// </summary>
+public sealed record RecommendationList(
+    [property: JsonPropertyName("msno")] string Msno,
+    [property: JsonPropertyName("model_version")] long ModelVersion,
+    [property: JsonPropertyName("context")] string Context,
+    [property: JsonPropertyName("tab")] string Tab,
+    [property: JsonPropertyName("screen")] string Screen,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("computed_at_ms")] long ComputedAtMs,
+    [property: JsonPropertyName("fresh_as_of_ms")] long FreshAsOfMs,
+    [property: JsonPropertyName("items")] IReadOnlyList<RecommendedSong> Items)
+{
+    static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Parses a stored list; throws FormatException naming the problem when the value is not one.</summary>
+    public static RecommendationList Parse(ReadOnlySpan<byte> utf8)
+    {
+        RecommendationList? list;
+        try
+        {
+            list = JsonSerializer.Deserialize<RecommendationList>(utf8, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not a recommendation list: {e.Message}", e);
+        }
+        if (list is null || list.Items is null || list.Msno is null || list.Context is null)
+            throw new FormatException("not a recommendation list: fields missing");
+        return list;
+    }
+
+    /// <summary>The first k songs (all when k is larger).</summary>
+    public RecommendationList Top(int k) => k >= Items.Count ? this : this with { Items = Items.Take(k).ToArray() };
+}

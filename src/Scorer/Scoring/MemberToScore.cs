@@ -1,0 +1,7 @@
+namespace KkboxNcf.Scorer.Scoring;
+
+/// <summary>
+/// A member to compute lists for: the listening context of their "usual" list, the songs they
+/// have heard (left out when ExcludeHeard), and the ProducedAtMs of their newest listen seen (0: none).
+/// </summary>
+public sealed record MemberToScore(string Msno, ListeningContext Usual, IReadOnlyCollection<string> Heard, long FreshAsOfMs);

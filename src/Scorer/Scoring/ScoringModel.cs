@@ -1,0 +1,86 @@
+using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace KkboxNcf.Scorer.Scoring;
+
+/// <summary>
+/// A loaded model version ready to score: the bundle (feature space + NCF) and, for the candidate
+/// stage, the song side of its dot-product part as one [dim x songs] matrix and a song-bias vector
+/// over the songs of the vocabulary (the unknown row 0 gets -inf, so it is never recommended).
+/// Also caches each member's candidates, which stay valid as long as this model does.
+/// </summary>
+public sealed class ScoringModel : IDisposable
+{
+    readonly Tensor _songsT;
+    readonly Tensor _songBias;
+    readonly DotProductFactors _factors;
+    readonly Dictionary<int, int[]> _candidates = new();
+
+    public ScoringModel(long version, ModelBundle bundle)
+    {
+        if (bundle.Model is not IDotProductModel dot)
+            throw new NotSupportedException($"the Scorer needs a model with a dot-product part (ncf or mf), got {bundle.Model.Kind}");
+        Version = version;
+        Bundle = bundle;
+        _factors = dot.ExtractFactors();
+        Users = Math.Min(bundle.Features[Field.User].Count, _factors.UserCount);
+        Songs = Math.Min(bundle.Features[Field.Song].Count, _factors.SongCount);
+        using var _ = torch.no_grad();
+        _songsT = torch.tensor(_factors.Songs.AsSpan(0, Songs * _factors.Dim).ToArray(), [Songs, _factors.Dim]).t().contiguous();
+        var bias = _factors.SongBias.AsSpan(0, Songs).ToArray();
+        bias[Vocabulary.UnknownRow] = float.NegativeInfinity;
+        _songBias = torch.tensor(bias);
+        Bundle.Model.eval();
+    }
+
+    public long Version { get; }
+
+    public ModelBundle Bundle { get; }
+
+    public FeatureSpace Features => Bundle.Features;
+
+    /// <summary>User rows of the vocabulary (unknown row included).</summary>
+    public int Users { get; }
+
+    /// <summary>Song rows of the vocabulary (unknown row included); candidates are rows 1..Songs-1.</summary>
+    public int Songs { get; }
+
+    public int Dim => _factors.Dim;
+
+    internal Tensor SongsT => _songsT;
+
+    internal Tensor SongBias => _songBias;
+
+    internal DotProductFactors Factors => _factors;
+
+    /// <summary>The model's row of a member, or the unknown row 0 (a member the model has not met).</summary>
+    public int UserRow(string msno)
+    {
+        int row = Features[Field.User].Contains(msno) ? Features[Field.User].Lookup(msno) : Vocabulary.UnknownRow;
+        return row < Users ? row : Vocabulary.UnknownRow;
+    }
+
+    /// <summary>The model's row of a song, or 0 when unknown.</summary>
+    public int SongRow(string songId)
+    {
+        int row = Features[Field.Song].Contains(songId) ? Features[Field.Song].Lookup(songId) : Vocabulary.UnknownRow;
+        return row < Songs ? row : Vocabulary.UnknownRow;
+    }
+
+    public string SongId(int row) => Features[Field.Song].KeyOf(row);
+
+    internal bool TryGetCandidates(int userRow, out int[] candidates) => _candidates.TryGetValue(userRow, out candidates!);
+
+    internal void CacheCandidates(int userRow, int[] candidates) => _candidates[userRow] = candidates;
+
+    public int CachedCandidateLists => _candidates.Count;
+
+    public void Dispose()
+    {
+        _songsT.Dispose();
+        _songBias.Dispose();
+        Bundle.Model.Dispose();
+    }
+}

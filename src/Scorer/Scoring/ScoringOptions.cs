@@ -1,0 +1,14 @@
+namespace KkboxNcf.Scorer.Scoring;
+
+/// <summary>
+/// How lists are computed. K: songs per list. Candidates: C, the dot-product stage's songs per
+/// member handed to the full model (besides the popular and rising songs). CandidateBlock: members
+/// per matrix product (memory: block x songs x 4 bytes). ExcludeHeard: leave out songs the member
+/// has listened to. Discover: the listening context of the "discover" list (null: no such list).
+/// </summary>
+public sealed record ScoringOptions(
+    int K = 50,
+    int Candidates = 100,
+    int CandidateBlock = 256,
+    bool ExcludeHeard = false,
+    ListeningContext? Discover = null);

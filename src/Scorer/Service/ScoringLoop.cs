@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using KkboxNcf.Contracts;
+using KkboxNcf.Contracts.Serving;
+using KkboxNcf.Hosting;
+using KkboxNcf.Model.Checkpoints;
+using KkboxNcf.Model.Features;
+using KkboxNcf.Scorer.Members;
+using KkboxNcf.Scorer.Redis;
+using KkboxNcf.Scorer.Scoring;
+using KkboxNcf.Scorer.Serving;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace KkboxNcf.Scorer.Service;
+
+/// <summary>
+/// The Scorer's work, on one thread (TorchSharp scopes never cross an await, and the state needs no
+/// locks): follows the checkpoints topic and loads each newer model in the background beside the one
+/// in use; once loaded, re-scores every member this instance owns with it, block by block (the old
+/// lists stay in Redis until each is replaced whole, so there is never a gap, and each list comes from
+/// one model), then moves the current-model pointer. Meanwhile it reads the listens topic in its own
+/// consumer group: member history and contexts, popular and rising songs, served quality, and members
+/// with new listens, re-scored in micro-batches (the fresh path goes before refresh blocks).
+/// </summary>
+public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IConnectionMultiplexer redis, ServiceHealth health, ILogger<ScoringLoop> log)
+{
+    static readonly byte[] MetricsKey = "scorer"u8.ToArray();
+    readonly MemberActivity _activity = new();
+    readonly SongTrends _trends = new(settings.RisingHalfLifeListens);
+    readonly ServedQuality _quality = new();
+    readonly ListScorer _scorer = new(settings.Scoring);
+    readonly ListeningContext _fallback = settings.Fallback;
+    readonly ListWriter _writer = new(redis.GetDatabase(), new RedisKeys(settings.KeyPrefix), settings.ListTtl, settings.WriteBatch);
+    readonly Dictionary<string, List<long>> _dirty = new(StringComparer.Ordinal);
+    readonly Stopwatch _dirtySince = new();
+    readonly long _startedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    PartitionOwnership _ownership = new(1);
+    ScoringModel? _model;
+    List<string> _refresh = [];
+    int _refreshAt;
+    Stopwatch _refreshClock = new();
+    Task<ScoringModel>? _loading;
+    CheckpointPublished? _loadingAnnouncement, _newest;
+    long _servingVersion = -1, _deadLetters, _failedCheckpoints;
+    IProducer<byte[]?, byte[]?>? _producer;
+    StreamWriter? _metricsFile;
+
+    /// <summary>Produce-to-list-in-Redis of listens re-scored by the fresh path (listens produced after the Scorer started).</summary>
+    public LatencySamples Freshness { get; } = new();
+
+    /// <summary>The version whose full refresh last completed (-1: none yet). Read from other threads.</summary>
+    public long ServingVersion => Interlocked.Read(ref _servingVersion);
+
+    public long ListsWritten => _writer.ListsWritten;
+
+    public void Run(CancellationToken stop)
+    {
+        _ownership = new PartitionOwnership(settings.ListensPartitions > 0 ? settings.ListensPartitions : AskPartitions());
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka, "kkbox-scorer")).Build();
+        _producer = producer;
+        if (!string.IsNullOrEmpty(settings.MetricsFile))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.MetricsFile))!);
+            _metricsFile = new StreamWriter(new FileStream(settings.MetricsFile, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        }
+        using var checkpoints = CheckpointsConsumer();
+        using var listens = ListensConsumer();
+        listens.Subscribe(settings.ListensTopic);
+        log.LogInformation("Scorer following {Checkpoints} and {Listens} (group {Group}, {Partitions} partitions); k={K}, C={C}",
+            settings.CheckpointsTopic, settings.ListensTopic, settings.GroupId, _ownership.PartitionCount, settings.K, settings.Candidates);
+        var metricsClock = Stopwatch.StartNew();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                PollCheckpoints(checkpoints);
+                FinishLoading();
+                bool busy = _refreshAt < _refresh.Count || _dirty.Count > 0;
+                ConsumeListens(listens, busy ? 0 : 20);
+                try
+                {
+                    if (_dirty.Count > 0 && (_dirtySince.ElapsedMilliseconds >= settings.FreshBatchMs || _dirty.Count >= settings.FreshBatchMembers))
+                        ScoreFresh();
+                    else if (_refreshAt < _refresh.Count)
+                        RefreshBlock();
+                    health.Recovered();
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException or AggregateException { InnerException: RedisException or TimeoutException })
+                {
+                    health.Report($"Redis writes failing: {e.GetBaseException().Message}");
+                    log.LogWarning("Redis writes failing, retrying in 1 s: {Reason}", e.GetBaseException().Message);
+                    stop.WaitHandle.WaitOne(1000);
+                }
+                if (metricsClock.Elapsed.TotalSeconds >= settings.MetricsEverySeconds)
+                {
+                    PublishMetrics();
+                    metricsClock.Restart();
+                }
+            }
+        }
+        finally
+        {
+            PublishMetrics();
+            try { listens.Close(); } catch (KafkaException e) { log.LogWarning("Closing the listens consumer: {Reason}", e.Error.Reason); }
+            producer.Flush(TimeSpan.FromSeconds(5));
+            _metricsFile?.Dispose();
+            _model?.Dispose();
+            if (_loading is { } l)
+            {
+                try { l.Wait(TimeSpan.FromSeconds(30)); if (l.IsCompletedSuccessfully) l.Result.Dispose(); }
+                catch (AggregateException) { }
+            }
+        }
+    }
+
+    int AskPartitions()
+    {
+        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "kkbox-scorer-admin")).Build();
+        var meta = admin.GetMetadata(settings.ListensTopic, TimeSpan.FromSeconds(10));
+        var topic = meta.Topics.FirstOrDefault(t => t.Topic == settings.ListensTopic);
+        if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+            throw new InvalidOperationException($"topic {settings.ListensTopic} not found on {kafka.BootstrapServers}: {topic?.Error.Reason ?? "no metadata"}");
+        return topic.Partitions.Count;
+    }
+
+    IConsumer<byte[]?, byte[]?> CheckpointsConsumer()
+    {
+        // every instance reads every announcement from the start: no group, no commits
+        var config = KafkaClientConfigs.Consumer(kafka, $"{settings.GroupId}-checkpoints", "kkbox-scorer-checkpoints");
+        config.EnableAutoCommit = false;
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        consumer.Assign(new TopicPartitionOffset(settings.CheckpointsTopic, 0, Offset.Beginning));
+        return consumer;
+    }
+
+    IConsumer<byte[]?, byte[]?> ListensConsumer() =>
+        new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, settings.GroupId, "kkbox-scorer"))
+            .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Removed(partitions.Select(p => p.Partition.Value), "revoked"))
+            .SetPartitionsLostHandler((_, partitions) => Removed(partitions.Select(p => p.Partition.Value), "lost"))
+            .Build();
+
+    IEnumerable<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
+    {
+        // KIP-848: only the newly added partitions, sometimes none
+        var added = _ownership.Add(partitions.Select(p => p.Partition.Value));
+        if (added.Count > 0)
+        {
+            log.LogInformation("Assigned partitions {Added}; owning {Owned}", string.Join(",", added.Order()), string.Join(",", _ownership.Owned.Order()));
+            if (_model is not null) QueueRefresh(added, append: true);
+        }
+        var start = settings.ReplayHistory ? Offset.Beginning : Offset.Unset;
+        return partitions.Select(p => new TopicPartitionOffset(p, start));
+    }
+
+    void Removed(IEnumerable<int> partitions, string how)
+    {
+        var removed = _ownership.Remove(partitions);
+        if (removed.Count == 0) return;
+        int forgotten = _activity.Forget(removed);
+        foreach (var msno in _dirty.Keys.Where(m => removed.Contains(_ownership.PartitionOf(m, _activity))).ToList()) _dirty.Remove(msno);
+        log.LogInformation("Partitions {Removed} {How}; owning {Owned}; forgot {Members} members", string.Join(",", removed.Order()), how,
+            string.Join(",", _ownership.Owned.Order()), forgotten);
+    }
+
+    void PollCheckpoints(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        while (consumer.Consume(0) is { } cr)
+        {
+            if (cr.IsPartitionEOF) break;
+            if (cr.Message.Value is not { } value || !Messages.TryDecode<CheckpointPublished>(value, out var announcement, out var reason))
+            {
+                DeadLetterOf(cr, "checkpoint announcement: " + (cr.Message.Value is null ? "no value" : "undecodable"));
+                continue;
+            }
+            if (announcement!.ModelVersion > (_newest?.ModelVersion ?? -1)) _newest = announcement;
+        }
+        if (_loading is null && _newest is { } next && next.ModelVersion > Math.Max(_model?.Version ?? -1, _loadingAnnouncement?.ModelVersion ?? -1))
+        {
+            _loadingAnnouncement = next;
+            log.LogInformation("Loading model {Version} from {Uri}", next.ModelVersion, next.Uri);
+            _loading = Task.Run(() => new ScoringModel(next.ModelVersion, CheckpointFile.ReadBundle(next.Uri, next.Sha256)));
+        }
+    }
+
+    void FinishLoading()
+    {
+        if (_loading is not { IsCompleted: true } task) return;
+        var announcement = _loadingAnnouncement!;
+        _loading = null;
+        if (!task.IsCompletedSuccessfully)
+        {
+            _failedCheckpoints++;
+            log.LogError("Model {Version} from {Uri} not loaded; keeping model {Current}: {Reason}", announcement.ModelVersion, announcement.Uri,
+                _model?.Version, task.Exception?.GetBaseException().Message);
+            return;
+        }
+        var old = _model;
+        _model = task.Result;
+        old?.Dispose();
+        log.LogInformation("Model {Version} loaded ({Users:N0} members, {Songs:N0} songs); refreshing the owned members' lists",
+            _model.Version, _model.Users - 1, _model.Songs - 1);
+        QueueRefresh(_ownership.Owned, append: false);
+    }
+
+    /// <summary>Queues every member of the given partitions: the model's members and members seen in the listens.</summary>
+    void QueueRefresh(IReadOnlySet<int> partitions, bool append)
+    {
+        var vocab = _model!.Features[Field.User];
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        for (int row = 1; row < _model.Users; row++)
+        {
+            string msno = vocab.KeyOf(row);
+            if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
+        }
+        foreach (var msno in _activity.Members)
+            if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
+        if (!append || _refreshAt >= _refresh.Count)
+        {
+            _refresh = [];
+            _refreshAt = 0;
+            _refreshClock = Stopwatch.StartNew();
+        }
+        _refresh.AddRange(members);
+        log.LogInformation("Refresh with model {Version}: {Members:N0} members queued", _model.Version, _refresh.Count - _refreshAt);
+    }
+
+    void ConsumeListens(IConsumer<byte[]?, byte[]?> consumer, int waitMs)
+    {
+        var clock = Stopwatch.StartNew();
+        int n = 0;
+        while (n < 5000 && clock.ElapsedMilliseconds < 50)
+        {
+            ConsumeResult<byte[]?, byte[]?>? cr;
+            try { cr = consumer.Consume(n == 0 ? waitMs : 0); }
+            catch (ConsumeException e)
+            {
+                if (e.Error.IsFatal) throw;
+                log.LogWarning("Consume error: {Reason}", e.Error.Reason);
+                return;
+            }
+            if (cr is null || cr.IsPartitionEOF) return;
+            n++;
+            if (cr.Message.Value is { } value && Messages.TryDecode<ListenRecorded>(value, out var listen, out var reason))
+                Apply(listen!, cr.Partition.Value);
+            else
+                DeadLetterOf(cr, "listen: " + (cr.Message.Value is null ? "no value" : "undecodable"));
+            consumer.StoreOffset(cr);
+        }
+    }
+
+    void Apply(ListenRecorded listen, int partition)
+    {
+        _quality.Observe(listen);
+        _activity.Record(listen, partition);
+        _trends.Record(listen.SongId);
+        if (_model is null) return;
+        if (!_dirty.TryGetValue(listen.Msno, out var produced))
+        {
+            if (_dirty.Count == 0) _dirtySince.Restart();
+            _dirty.Add(listen.Msno, produced = []);
+        }
+        if (listen.ProducedAtMs >= _startedAtMs) produced.Add(listen.ProducedAtMs);
+    }
+
+    void ScoreFresh()
+    {
+        var batch = _dirty.Take(settings.FreshBatchMembers).ToList();
+        var members = batch.Select(kv => _activity.ToScore(kv.Key, _fallback)).ToList();
+        Write(_scorer.Score(_model!, members, Extras(), Now()));
+        long now = Now();
+        foreach (var (msno, produced) in batch)
+        {
+            foreach (long at in produced) Freshness.Record(now - at);
+            _dirty.Remove(msno);
+        }
+        if (_dirty.Count > 0) _dirtySince.Restart();
+    }
+
+    void RefreshBlock()
+    {
+        var model = _model!;
+        int end = Math.Min(_refresh.Count, _refreshAt + settings.CandidateBlock);
+        var members = new List<MemberToScore>(end - _refreshAt);
+        for (int i = _refreshAt; i < end; i++)
+            if (_ownership.Owns(_refresh[i], _activity)) members.Add(_activity.ToScore(_refresh[i], _fallback));
+        Write(_scorer.Score(model, members, Extras(), Now()));
+        _refreshAt = end;
+        if (_refreshAt < _refresh.Count) return;
+
+        var popular = _trends.Popular(settings.K);
+        if (popular.Count > 0)
+        {
+            double total = Math.Max(1, _trends.Listens);
+            _writer.WritePopular(new RecommendationList("", model.Version, ServingContexts.Popular, "", "", "", Now(), 0,
+                popular.Select(id => new RecommendedSong(id, 0)).ToArray()));
+        }
+        _writer.SetCurrentModel(model.Version);
+        Interlocked.Exchange(ref _servingVersion, model.Version);
+        double seconds = _refreshClock.Elapsed.TotalSeconds;
+        log.LogInformation("Model {Version} serving: {Members:N0} members refreshed in {Seconds:F1} s ({Rate:N0} members/s)",
+            model.Version, _refresh.Count, seconds, _refresh.Count / Math.Max(seconds, 1e-3));
+    }
+
+    IReadOnlyList<string> Extras() =>
+        [.. _trends.Popular(settings.PopularCandidates), .. _trends.Rising(settings.RisingCandidates)];
+
+    void Write(List<RecommendationList> lists)
+    {
+        _writer.Write(lists);
+        foreach (var l in lists) _quality.Serve(l);
+    }
+
+    void DeadLetterOf(ConsumeResult<byte[]?, byte[]?> cr, string reason)
+    {
+        _deadLetters++;
+        log.LogWarning("Dead letter: {Topic}[{Partition}]@{Offset}: {Reason}", cr.Topic, cr.Partition.Value, cr.Offset.Value, reason);
+        _producer!.Produce(settings.DeadLettersTopic, DeadLetter.From(cr, reason, "scorer"), r =>
+        {
+            if (r.Error.IsError) log.LogError("Dead letter of {Topic}[{Partition}]@{Offset} not delivered: {Reason}", cr.Topic, cr.Partition.Value, cr.Offset.Value, r.Error.Reason);
+        });
+    }
+
+    void PublishMetrics()
+    {
+        var snapshot = _quality.Snapshot(ServingVersion, settings.K, Now(), Freshness.Summary());
+        string json = snapshot.ToJson();
+        _metricsFile?.WriteLine(json);
+        _metricsFile?.Flush();
+        _producer?.Produce(settings.MetricsTopic, new Message<byte[]?, byte[]?> { Key = MetricsKey, Value = Encoding.UTF8.GetBytes(json) }, r =>
+        {
+            if (r.Error.IsError) log.LogWarning("Scorer metrics not delivered: {Reason}", r.Error.Reason);
+        });
+        log.LogInformation("Served: {Observed:N0} labeled listens with a list, hit@{K} {Hit:P1}, replay hit@{K} {ReplayHit:P1}; {Members:N0} members, {Lists:N0} lists written, {Dead} dead letters, {Failed} checkpoints not loaded",
+            snapshot.Observed, _quality.SmallK, snapshot.HitRateAtK ?? 0, _quality.SmallK, snapshot.ReplayHitRateAtK ?? 0, _activity.Count, _writer.ListsWritten, _deadLetters, _failedCheckpoints);
+    }
+
+    static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KkboxNcf.Scorer.Serving;
+
+/// <summary>
+/// One line of the Scorer's metrics (JSON; on the metrics topic with key "scorer", beside the
+/// Trainer's lines with key "trainer", and in Scorer:MetricsFile when set). hit_rate_at_k: share of
+/// labeled listens (with a list served before them) whose song was in the top k of that list;
+/// replay_*: the same over replays (target 1) only. freshness_ms_*: produce-to-list-in-Redis of
+/// listens re-scored by the fresh path since the Scorer started.
+/// </summary>
+public sealed record ServedMetrics(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("time_ms")] long TimeMs,
+    [property: JsonPropertyName("model_version")] long ModelVersion,
+    [property: JsonPropertyName("k")] int K,
+    [property: JsonPropertyName("list_size")] int ListSize,
+    [property: JsonPropertyName("labeled")] long Labeled,
+    [property: JsonPropertyName("observed")] long Observed,
+    [property: JsonPropertyName("not_served")] long NotServed,
+    [property: JsonPropertyName("hit_rate_at_k")] double? HitRateAtK,
+    [property: JsonPropertyName("hit_rate_at_list")] double? HitRateAtList,
+    [property: JsonPropertyName("replays")] long Replays,
+    [property: JsonPropertyName("replay_hit_rate_at_k")] double? ReplayHitRateAtK,
+    [property: JsonPropertyName("replay_hit_rate_at_list")] double? ReplayHitRateAtList,
+    [property: JsonPropertyName("freshness_ms_p50")] double FreshnessP50,
+    [property: JsonPropertyName("freshness_ms_p95")] double FreshnessP95,
+    [property: JsonPropertyName("freshness_ms_max")] double FreshnessMax)
+{
+    static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}

@@ -1,0 +1,119 @@
+using KkboxNcf.Contracts.Serving;
+using KkboxNcf.Data;
+using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Models;
+using KkboxNcf.Scorer.Scoring;
+
+namespace KkboxNcf.Tests.Scorer;
+
+public class ScoringTests
+{
+    [Fact]
+    public void TwoStageWithEveryCandidateEqualsBruteForceFullNcf()
+    {
+        using var model = TinyModel.Scoring();
+        int songs = model.Songs - 1;
+        var scorer = new ListScorer(new ScoringOptions(K: 10, Candidates: songs, Discover: TinyModel.Discover));
+        var members = new[] { "u1", "u77", "u200" }.Select(m => new MemberToScore(m, TinyModel.Usual, [], 0)).ToList();
+
+        var lists = scorer.Score(model, members, [], nowMs: 123);
+
+        Assert.Equal(6, lists.Count);
+        foreach (var list in lists)
+        {
+            var ctx = list.Context == ServingContexts.Usual ? TinyModel.Usual : TinyModel.Discover;
+            Assert.Equal((ctx.Tab, ctx.Screen, ctx.Type), (list.Tab, list.Screen, list.Type));
+            Assert.Equal(1, list.ModelVersion);
+            Assert.Equal(123, list.ComputedAtMs);
+            var expected = BruteForce(model.Bundle, list.Msno, ctx, 10);
+            Assert.Equal(expected.Select(e => e.SongId), list.Items.Select(i => i.SongId));
+            for (int i = 0; i < 10; i++) Assert.Equal(expected[i].Score, list.Items[i].Score, 5);
+        }
+        // the two contexts score differently (the context enters the MLP)
+        Assert.NotEqual(lists[0].Items.Select(i => i.Score), lists[1].Items.Select(i => i.Score));
+    }
+
+    [Fact]
+    public void CandidateStageIsTheExactTopByDotProduct()
+    {
+        using var model = TinyModel.Scoring();
+        var factors = ((IDotProductModel)model.Bundle.Model).ExtractFactors();
+        int[] users = [1, 5, 150];
+        var top = CandidateStage.TopByDotProduct(model, users, null, 20);
+        for (int i = 0; i < users.Length; i++)
+        {
+            var expected = Enumerable.Range(1, model.Songs - 1).OrderByDescending(s => factors.Score(users[i], s)).Take(20).Order();
+            Assert.Equal(expected, top[i].Order());
+        }
+    }
+
+    [Fact]
+    public void HeardSongsAreLeftOutWhenAsked()
+    {
+        using var model = TinyModel.Scoring();
+        var scorer = new ListScorer(new ScoringOptions(K: 10, Candidates: 30));
+        var first = scorer.Score(model, [new MemberToScore("u3", TinyModel.Usual, [], 0)], [], 0)[0];
+        var heard = first.Items.Take(5).Select(i => i.SongId).ToArray();
+
+        var excluding = new ListScorer(new ScoringOptions(K: 10, Candidates: 30, ExcludeHeard: true));
+        using var fresh = TinyModel.Scoring();
+        var second = excluding.Score(fresh, [new MemberToScore("u3", TinyModel.Usual, heard, 0)], [heard[0]], 0)[0];
+
+        Assert.Equal(10, second.Items.Count);
+        Assert.DoesNotContain(second.Items, i => heard.Contains(i.SongId));
+        // without the exclusion the same model keeps them
+        Assert.Contains(first.Items, i => i.SongId == heard[0]);
+    }
+
+    [Fact]
+    public void ExtraSongsJoinTheCandidates()
+    {
+        using var model = TinyModel.Scoring();
+        var scorer = new ListScorer(new ScoringOptions(K: 50, Candidates: 50));
+        var member = new MemberToScore("u9", TinyModel.Usual, [], 0);
+        var fromDot = CandidateStage.TopByDotProduct(model, [model.UserRow("u9")], null, 50)[0].ToHashSet();
+        string outsider = Enumerable.Range(1, model.Songs - 1).First(s => !fromDot.Contains(s)) is int row ? model.SongId(row) : "";
+
+        var list = new ListScorer(new ScoringOptions(K: 51, Candidates: 50)).Score(model, [member], [outsider], 0)[0];
+
+        Assert.Equal(51, list.Items.Count);
+        Assert.Contains(list.Items, i => i.SongId == outsider);
+        Assert.Equal(50, scorer.Score(model, [member], [], 0)[0].Items.Count);
+    }
+
+    [Fact]
+    public void CandidateRecallIsOneWithEverySongAndAShareOtherwise()
+    {
+        using var model = TinyModel.Scoring();
+        var members = Enumerable.Range(1, 8).Select(i => new MemberToScore($"u{i * 20}", TinyModel.Usual, [], 0)).ToList();
+
+        var all = CandidateRecall.Measure(model, new ListScorer(new ScoringOptions(K: 10, Candidates: model.Songs - 1)), members, []);
+        using var other = TinyModel.Scoring();
+        var few = CandidateRecall.Measure(other, new ListScorer(new ScoringOptions(K: 10, Candidates: 10)), members, []);
+
+        Assert.Equal(8, all.Members);
+        Assert.Equal(1.0, all.MeanRecall, 9);
+        Assert.InRange(few.MeanRecall, 0.0, 1.0);
+        Assert.True(few.MinRecall <= few.MeanRecall);
+    }
+
+    [Fact]
+    public void AMemberTheModelHasNotMetGetsAListFromTheUnknownRow()
+    {
+        using var model = TinyModel.Scoring();
+        var list = new ListScorer(new ScoringOptions(K: 5, Candidates: 20)).Score(model, [new MemberToScore("newcomer", TinyModel.Usual, [], 7)], [], 0)[0];
+        Assert.Equal("newcomer", list.Msno);
+        Assert.Equal(5, list.Items.Count);
+        Assert.Equal(7, list.FreshAsOfMs);
+    }
+
+    static List<RecommendedSong> BruteForce(ModelBundle bundle, string msno, ListeningContext ctx, int k)
+    {
+        var vocab = bundle.Features[Field.Song];
+        var listens = Enumerable.Range(1, vocab.Count - 1)
+            .Select(row => new Listen(row, msno, vocab.KeyOf(row), ctx.Tab, ctx.Screen, ctx.Type, -1)).ToList();
+        var p = bundle.Model.Predict(bundle.Features.Encode(listens, grow: false));
+        return listens.Select((l, i) => new RecommendedSong(l.SongId, p[i]))
+            .OrderByDescending(s => s.Score).ThenBy(s => vocab.Lookup(s.SongId)).Take(k).ToList();
+    }
+}
