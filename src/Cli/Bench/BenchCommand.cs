@@ -18,6 +18,7 @@ public sealed class BenchCommand : ICommand
         new IngestBenchmark(),
         new BrokerForwarderBenchmark(),
         new TrainBenchmark(),
+        new StreamTrainBenchmark(),
     ];
 
     public string[] Words => ["bench"];

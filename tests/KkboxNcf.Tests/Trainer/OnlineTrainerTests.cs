@@ -143,6 +143,33 @@ public class OnlineTrainerTests
     }
 
     [Fact]
+    public void AWarmStartContinuesFromTheOfflineModelAndStillGrows()
+    {
+        var listens = StreamData.Tiny.Listens;
+        // "offline": a model trained on the first half, saved as a bundle
+        byte[] bundleBytes;
+        using (var offline = WithMetadata(Small))
+        {
+            foreach (var b in StreamData.Batches(listens.Take(2000).ToArray(), 100)) offline.Process(b);
+            bundleBytes = new ModelBundle(offline.Space, offline.Model).ToBytes();
+        }
+        using var warm = OnlineTrainer.WarmStart(Small, ModelBundle.FromBytes(bundleBytes));
+        using var cold = OnlineTrainer.Create(Small);
+        int usersBefore = warm.Space[Field.User].Count;
+        foreach (var b in StreamData.Batches(listens.Skip(2000).ToArray(), 100))
+        {
+            warm.Process(b);
+            cold.Process(b);
+        }
+        Assert.Equal(2000, warm.Trained);
+        Assert.True(warm.Space[Field.User].Count >= usersBefore);
+        // it starts from what the offline model learnt: better online AUC on the second half than a cold start
+        Assert.True(warm.Metrics.Cumulative.Auc > cold.Metrics.Cumulative.Auc,
+            $"warm {warm.Metrics.Cumulative.Auc:F4} vs cold {cold.Metrics.Cumulative.Auc:F4}");
+        Assert.Throws<ArgumentException>(() => OnlineTrainer.WarmStart(Small with { Kind = ModelKind.Mf }, ModelBundle.FromBytes(bundleBytes)));
+    }
+
+    [Fact]
     public void TheStoreSkipsACorruptNewestCheckpointAndDeletesPartials()
     {
         using var dir = new TempDir();

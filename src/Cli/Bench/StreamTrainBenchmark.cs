@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KkboxNcf.Contracts;
+using KkboxNcf.Data;
+using KkboxNcf.LocalBroker;
+using KkboxNcf.Model.Checkpoints;
+using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Models;
+using KkboxNcf.Model.Training;
+using KkboxNcf.Trainer;
+using KkboxNcf.Trainer.Online;
+using KkboxNcf.Trainer.Streaming;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KkboxNcf.Cli.Bench;
+
+/// <summary>
+/// `kkbox bench stream-train --data DIR`: listens per second the Trainer's hot path sustains from the
+/// listens topic (consume, decode, metadata join, prequential scoring, training, table growth) on the
+/// first --events listens of the full-size generated data, against ModelFitter training the same
+/// model (same final table sizes, same step batch and micro-batches) on the same encoded events,
+/// measured in the same run. Then the time and size of a checkpoint of the model grown to every
+/// member and song of the full data.
+/// The listens go through an in-process mock Kafka cluster; its ~5 MiB per partition retention is
+/// respected by pacing the producer to at most --max-lag listens ahead of the Trainer (checked: every
+/// listen produced must be consumed).
+/// </summary>
+public sealed class StreamTrainBenchmark : IBenchmark
+{
+    const string ListensTopic = "bench.listens";
+    const int Partitions = 8;
+
+    // a listen or metadata record the broker refused makes the run invalid (checked after the run)
+    static long _undelivered;
+
+    public string Name => "stream-train";
+
+    public string Description => "streaming Trainer listens/s (consume, score, train) vs offline ModelFitter on the same events and model; checkpoint write time and size";
+
+    public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
+    {
+        string dataDir = args.Required("data");
+        int events = (int)args.Long("events", 200_000);
+        int batchSize = (int)args.Long("batch-size", 4096);
+        int maxLag = (int)args.Long("max-lag", 100_000);
+        var options = new OnlineTrainerOptions
+        {
+            StepBatchSize = (int)args.Long("step-batch", 512),
+            LearningRate = args.Double("lr", 0.001),
+            NDim = (int)args.Long("n-dim", 10),
+        };
+        args.RejectUnknown();
+        var total = Stopwatch.StartNew();
+
+        var load = Stopwatch.StartNew();
+        var report = new ReadReport();
+        var listens = KkboxReader.ReadListens(Path.Combine(dataDir, "train.csv"), report, ct).Take(events)
+            .Select(l => new ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0)).ToList();
+        var songIds = listens.Select(l => l.SongId).ToHashSet(StringComparer.Ordinal);
+        var members = KkboxReader.ReadMembers(Path.Combine(dataDir, "members.csv"), report, ct)
+            .Select(m => new MemberUpdated(m.Msno, m.City, m.Bd, m.Gender, m.RegisteredVia, m.RegistrationInitTime, m.ExpirationDate)).ToList();
+        var songs = KkboxReader.ReadSongs(Path.Combine(dataDir, "songs.csv"), report, ct).Where(s => songIds.Contains(s.SongId))
+            .Select(s => new SongUpdated(s.SongId, s.SongLengthMs, s.Genres, s.Artists, s.Composers, s.Lyricists, s.Language)).ToList();
+        var extras = KkboxReader.ReadSongExtras(Path.Combine(dataDir, "song_extra_info.csv"), report, ct).Where(e => songIds.Contains(e.SongId))
+            .Select(e => new SongExtraUpdated(e.SongId, e.Name, e.Isrc)).ToList();
+        Console.WriteLine($"loaded {listens.Count:N0} listens, {members.Count:N0} members, {songs.Count:N0} songs, {extras.Count:N0} song extras in {load.Elapsed.TotalSeconds:F1} s");
+        if (listens.Count < events) throw new UsageException($"{dataDir}/train.csv has only {listens.Count} listens; --events {events}");
+
+        // 1. the stream
+        using var cluster = MockCluster.Create(1, null, null, NullLogger.Instance);
+        cluster.CreateTopic(ListensTopic, Partitions);
+        foreach (var (name, partitions, _) in Topics.All) cluster.CreateTopic(name, partitions);
+        var kafka = new KafkaSettings { BootstrapServers = cluster.NativeBootstraps };
+        var settings = new TrainerSettings { ListensTopic = ListensTopic, BatchSize = batchSize };
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka, "bench-stream-train")).Build();
+        ProduceAll(producer, Topics.Members, members.Select(m => (m.Msno, Messages.Encode(m))), ct);
+        ProduceAll(producer, Topics.Songs, songs.Select(s => (s.SongId, Messages.Encode(s))), ct);
+        ProduceAll(producer, Topics.SongExtras, extras.Select(e => (e.SongId, Messages.Encode(e))), ct);
+        producer.Flush(ct);
+
+        var stream = RunStream(kafka, settings, producer, listens, options, maxLag, ct);
+        using var trainer = stream.Trainer;
+        Console.WriteLine($"stream: {stream.EventsPerSecond:N0} listens/s over {events:N0} listens ({stream.Seconds:F1} s: scoring {stream.ScoreSeconds:F1} s, training {stream.TrainSeconds:F1} s); " +
+            $"online AUC {trainer.Metrics.Cumulative.Auc:F4}, last {trainer.Metrics.WindowSize:N0} {trainer.Metrics.Window.Auc:F4}");
+
+        // 2. offline: the same model (the stream's final shape) on the same events, same micro-batches
+        var encoded = trainer.Space.Encode(listens.Select(ToListen).ToArray(), grow: false);
+        using var offlineModel = ModelFactory.Create(trainer.Model.CurrentShape(), options.Seed);
+        using var fitter = new ModelFitter(offlineModel, options.Training);
+        var offlineClock = new Stopwatch();
+        for (int start = 0; start < encoded.Count; start += batchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            var chunk = encoded.Slice(start, Math.Min(batchSize, encoded.Count - start));
+            offlineClock.Start();
+            fitter.TrainMicroBatch(chunk);
+            offlineClock.Stop();
+        }
+        double offlineRate = encoded.Count / offlineClock.Elapsed.TotalSeconds;
+        Console.WriteLine($"offline ModelFitter: {offlineRate:N0} examples/s over {encoded.Count:N0} (training time only)");
+
+        // 3. a checkpoint of the full-size model: every member and song of the full train.csv
+        var grow = Stopwatch.StartNew();
+        foreach (var chunk in KkboxReader.ReadListens(Path.Combine(dataDir, "train.csv"), new ReadReport(), ct).Chunk(500_000))
+            trainer.Space.Encode(chunk, grow: true);
+        trainer.Model.EnsureCapacity(trainer.Space, options.GrowthHeadroom);
+        Console.WriteLine($"grew to the full data's {trainer.Space[Field.User].Count - 1:N0} members and {trainer.Space[Field.Song].Count - 1:N0} songs in {grow.Elapsed.TotalSeconds:F1} s");
+        string dir = Path.Combine(Path.GetTempPath(), $"kkbox-bench-ckpt-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "ckpt.kkc");
+            var manifest = new CheckpointManifest(1, ListensTopic, new Dictionary<int, long>(), trainer.Position, trainer.Trained, trainer.Pending, "ncf", new Dictionary<string, double>(), 0);
+            var write = Stopwatch.StartNew();
+            CheckpointFile.Write(path, [new CheckpointSection(CheckpointManifest.SectionName, manifest.Write), .. trainer.Sections()]);
+            double writeSeconds = write.Elapsed.TotalSeconds;
+            long bytes = new FileInfo(path).Length;
+            var read = Stopwatch.StartNew();
+            var bundle = CheckpointFile.ReadBundle(path, null);
+            double readSeconds = read.Elapsed.TotalSeconds;
+            bundle.Model.Dispose();
+            var restore = Stopwatch.StartNew();
+            using (OnlineTrainer.Restore(options, CheckpointFile.Read(path, null))) { }
+            double restoreSeconds = restore.Elapsed.TotalSeconds;
+            Console.WriteLine($"checkpoint: {bytes / 1048576.0:N1} MiB written in {writeSeconds:F2} s; ReadBundle {readSeconds:F2} s; full restore {restoreSeconds:F2} s");
+
+            var details = new Dictionary<string, object>
+            {
+                ["data"] = $"{dataDir}: first {events:N0} listens of train.csv (data synth --size full)",
+                ["model"] = $"NCF, n_dim {options.NDim}, every embedding width n_dim, LazyAdam rows + dense Adam layers, lr {options.LearningRate}",
+                ["micro_batch"] = batchSize,
+                ["step_batch"] = options.StepBatchSize,
+                ["stream_seconds"] = stream.Seconds,
+                ["stream_score_seconds"] = stream.ScoreSeconds,
+                ["stream_train_seconds"] = stream.TrainSeconds,
+                ["stream_other_seconds"] = stream.Seconds - stream.ScoreSeconds - stream.TrainSeconds,
+                ["offline_train_seconds"] = offlineClock.Elapsed.TotalSeconds,
+                ["online_auc"] = trainer.Metrics.Cumulative.Auc,
+                ["online_window_auc"] = trainer.Metrics.Window.Auc,
+                ["retention"] = $"producer paced to <= {maxLag:N0} listens ahead of the Trainer (~{maxLag * 140 / 1048576.0 / Partitions:F1} MiB per partition before compression, under the mock's ~5 MiB); all {events:N0} consumed",
+                ["full_members"] = trainer.Space[Field.User].Count - 1,
+                ["full_songs"] = trainer.Space[Field.Song].Count - 1,
+                ["checkpoint_bytes"] = bytes,
+                ["checkpoint_write_seconds"] = writeSeconds,
+                ["checkpoint_read_bundle_seconds"] = readSeconds,
+                ["checkpoint_restore_seconds"] = restoreSeconds,
+                ["total_seconds"] = total.Elapsed.TotalSeconds,
+                ["machine_note"] = "2 cores shared with other sessions; numbers vary with their load",
+            };
+            return Task.FromResult(new BenchResult(Name, stream.EventsPerSecond, "listens/s",
+                "offline ModelFitter, same model and events, same run (training time only)", offlineRate, 0.5 * offlineRate, true, details));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    static Listen ToListen(ListenRecorded l) => new(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target);
+
+    sealed record StreamRun(OnlineTrainer Trainer, double EventsPerSecond, double Seconds, double ScoreSeconds, double TrainSeconds);
+
+    /// <summary>The Trainer's hot path: a consumer on the listens topic, micro-batches, metadata from the reader thread, Process.</summary>
+    static StreamRun RunStream(KafkaSettings kafka, TrainerSettings settings, IProducer<byte[]?, byte[]?> producer,
+        IReadOnlyList<ListenRecorded> listens, OnlineTrainerOptions options, int maxLag, CancellationToken ct)
+    {
+        var trainer = OnlineTrainer.Create(options);
+        var deadLetters = new DeadLetterSink(producer, settings.DeadLettersTopic, NullLogger.Instance);
+        using var metadata = new MetadataReader(kafka, settings, deadLetters, NullLogger.Instance);
+        metadata.Start();
+        if (!metadata.WaitCaughtUp(TimeSpan.FromMinutes(2), ct)) throw new TimeoutException("metadata did not catch up");
+
+        long consumed = 0;
+        var feeder = Task.Run(() =>
+        {
+            long produced = 0;
+            foreach (var l in listens)
+            {
+                while (produced - Interlocked.Read(ref consumed) > maxLag) Thread.Sleep(1);
+                Produce(producer, ListensTopic, l.Msno, Messages.Encode(l), ct);
+                produced++;
+            }
+            producer.Flush(ct);
+        }, ct);
+
+        var config = KafkaClientConfigs.Consumer(kafka, "bench-stream-train", "bench-stream-train");
+        config.EnableAutoCommit = false;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(ListensTopic, p, Offset.Beginning)));
+        Stopwatch? clock = null;
+        double score = 0, train = 0;
+        var idle = Stopwatch.StartNew();
+        var batch = new List<ListenRecorded>(settings.BatchSize);
+        while (Interlocked.Read(ref consumed) < listens.Count)
+        {
+            ct.ThrowIfCancellationRequested();
+            var cr = consumer.Consume(50);
+            if (cr is not null && !cr.IsPartitionEOF)
+            {
+                clock ??= Stopwatch.StartNew();
+                idle.Restart();
+                batch.Add(Messages.Decode<ListenRecorded>(cr.Message.Value));
+            }
+            else if (idle.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"only {consumed + batch.Count} of {listens.Count} listens came back (mock retention exceeded?)");
+            }
+            bool full = batch.Count >= settings.BatchSize || consumed + batch.Count == listens.Count;
+            if (!full && (cr is not null || batch.Count == 0)) continue;
+            foreach (var u in metadata.Drain()) trainer.ApplyMetadata(u);
+            var r = trainer.Process(batch);
+            score += r.ScoreSeconds;
+            train += r.TrainSeconds;
+            Interlocked.Add(ref consumed, batch.Count);
+            batch.Clear();
+        }
+        double seconds = clock!.Elapsed.TotalSeconds;
+        feeder.GetAwaiter().GetResult();
+        if (Interlocked.Read(ref _undelivered) > 0) throw new InvalidOperationException($"{_undelivered} messages were not delivered to the mock broker");
+        consumer.Close();
+        return new StreamRun(trainer, listens.Count / seconds, seconds, score, train);
+    }
+
+    static void ProduceAll(IProducer<byte[]?, byte[]?> producer, string topic, IEnumerable<(string Key, byte[] Value)> messages, CancellationToken ct)
+    {
+        foreach (var (key, value) in messages) Produce(producer, topic, key, value, ct);
+    }
+
+    static void Produce(IProducer<byte[]?, byte[]?> producer, string topic, string key, byte[] value, CancellationToken ct)
+    {
+        var message = new Message<byte[]?, byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = value };
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                producer.Produce(topic, message, r =>
+                {
+                    if (r.Error.IsError) Interlocked.Increment(ref _undelivered);
+                });
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(5));
+            }
+        }
+    }
+}
