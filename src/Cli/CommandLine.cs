@@ -19,6 +19,7 @@ public static class CommandLine
         new DataCommands.CheckCommand(),
         new Offline.OfflineCommand(),
         new Serving.RecsCommand(),
+        new Report.ReportCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)
