@@ -24,7 +24,7 @@ public static class HtmlPage
         th { background: #eef3f8; }
         tr.truth td { color: #555; font-style: italic; }
         .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
-        .boxes { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }
+        .boxes { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 8px; margin-bottom: 8px; }
         figure { margin: 0; background: #fff; border: 1px solid #e2e2e2; padding: 6px; }
         figure svg { width: 100%; height: auto; display: block; }
         figcaption { font-size: 12px; color: #555; margin-top: 4px; }
@@ -117,7 +117,9 @@ public static class HtmlPage
         Figures(h, charts.Where(c => c.Section == "offline"));
         h.Append("<p class=\"note\">Per-member distributions (the seed's Figs. 3 and 4): boxes span the quartiles, the thick line is the median, the diamond the mean, whiskers reach the lowest and highest member " +
                  "(metrics.json keeps quartiles, not every member's value). Members whose top k hold one class have no AUC and are left out of the AUC boxes.</p>");
-        Figures(h, charts.Where(c => c.Section == "offline-boxes"), "boxes");
+        // one row per k: the five metrics side by side
+        foreach (var row in charts.Where(c => c.Section == "offline-boxes").GroupBy(c => c.Id[(c.Id.LastIndexOf("_top", StringComparison.Ordinal) + 4)..]))
+            Figures(h, row, "boxes");
     }
 
     static void Online(StringBuilder h, ReportData d, IReadOnlyList<ReportChart> charts)

@@ -15,8 +15,9 @@ public static class Reading
     static string P(double v) => (v * 100).ToString(v < 0.1 ? "F2" : "F1", CultureInfo.InvariantCulture) + "%";
     static string Ms(double? v) => v is not { } x ? "n/a" : x >= 1000 ? (x / 1000).ToString("0.0#", CultureInfo.InvariantCulture) + " s" : x.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    static string Compare(double a, double b, string higherWord = "above", string lowerWord = "below") =>
-        Math.Abs(a - b) < Agree ? $"within {Agree} of (agrees with)" : a > b ? $"{F(a - b)} {higherWord}" : $"{F(b - a)} {lowerWord}";
+    /// <summary>"agrees (within 0.01) with" / "is 0.0123 above" / "is 0.0123 below": the predicate comparing a with b.</summary>
+    static string Compare(double a, double b) =>
+        Math.Abs(a - b) < Agree ? $"agrees (within {Agree}) with" : a > b ? $"is {F(a - b)} above" : $"is {F(b - a)} below";
 
     static double Gap(double auc, double best) => (auc - 0.5) / (best - 0.5);
 
@@ -56,7 +57,7 @@ public static class Reading
 
             if (reference is not null && pass.Auc is { } cum)
             {
-                r.Add($"That cumulative AUC is {Compare(cum, reference.Test.Auc)} the offline {reference.Name}'s test AUC {F(reference.Test.Auc)}. " + (
+                r.Add($"That cumulative AUC {Compare(cum, reference.Test.Auc)} the offline {reference.Name}'s test AUC {F(reference.Test.Auc)}. " + (
                     Math.Abs(cum - reference.Test.Auc) < Agree
                         ? "The two agree although they weigh the stream differently."
                         : cum < reference.Test.Auc
@@ -65,9 +66,9 @@ public static class Reading
                 if (pass.WindowAuc is { } win)
                 {
                     string same = offline!.Split == "time" && on.FirstPassComplete
-                        ? $"the last {pass.WindowEvents:N0} labelled listens before that point, the same end of the stream the offline test ({offline.Examples.Test:N0} listens) covers"
-                        : $"the last {pass.WindowEvents:N0} labelled listens";
-                    r.Add($"Like for like, the windowed online AUC over {same} is {F(win)}: {Compare(win, reference.Test.Auc)} the offline {reference.Name}'s {F(reference.Test.Auc)}. " + (
+                        ? $"over the last {pass.WindowEvents:N0} labelled listens before that point (the same end of the stream that the offline test's {offline.Examples.Test:N0} listens cover)"
+                        : $"over the last {pass.WindowEvents:N0} labelled listens";
+                    r.Add($"Like for like, {same}, the windowed online AUC is {F(win)} and {Compare(win, reference.Test.Auc)} the offline {reference.Name}'s {F(reference.Test.Auc)}. " + (
                         Math.Abs(win - reference.Test.Auc) < Agree
                             ? "Online and offline agree at the end of the stream."
                             : win > reference.Test.Auc

@@ -32,7 +32,7 @@ public static class ReportCharts
                 {
                     var box = new BoxChart
                     {
-                        Title = $"{MetricTitle(metric)}, top {k}, per member",
+                        Title = $"{MetricTitle(metric)}, top {k}",
                         Boxes = offline.Models.Select(m => m.Test.TopK.TryGetValue(k, out var tk) ? Stats(m.Name.ToUpperInvariant(), tk[metric])
                             : new BoxStats(m.Name.ToUpperInvariant(), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0)).ToList(),
                     };

@@ -11,7 +11,7 @@ public sealed class BoxChart
 {
     public required string Title { get; init; }
     public required IReadOnlyList<BoxStats> Boxes { get; init; }
-    public int Width { get; init; } = 300;
+    public int Width { get; init; } = 240;
     public int PlotHeight { get; init; } = 170;
 
     const double Left = 40, Right = 10, Top = 30, Bottom = 30;
@@ -24,7 +24,7 @@ public sealed class BoxChart
         var svg = new SvgWriter(Width, (int)(Top + PlotHeight + Bottom), Title);
         double plotW = Width - Left - Right;
         double Y(double v) => Top + PlotHeight - Math.Clamp(v, 0, 1) * PlotHeight;
-        svg.Text(Left, 18, Title, size: 12.5, bold: true);
+        svg.Text(8, 18, Title, size: 12.5, bold: true);
         foreach (double t in new[] { 0, 0.25, 0.5, 0.75, 1 })
         {
             svg.Line(Left, Y(t), Left + plotW, Y(t), Palette.Grid);

@@ -28,6 +28,7 @@ public static class Ticks
     /// <summary>Short labels: 1.2M, 340k, 0.75, 12.</summary>
     public static string Label(double v)
     {
+        if (Math.Abs(v) < 1e-12) return "0";
         double a = Math.Abs(v);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         if (a >= 1e6) return (v / 1e6).ToString("0.##", inv) + "M";
