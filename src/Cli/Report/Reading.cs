@@ -111,7 +111,7 @@ public static class Reading
             if (sv.HitRateAtK is { } hit)
             {
                 string chance = sv.ChanceHitRateAtK is { } c && c > 0
-                    ? $" A list of {sv.K} songs drawn at random from the {sv.SongsKnown:N0} songs the model knows would hit {P(c)} of the time, so the lists do {hit / c:F0} times better than chance."
+                    ? $" A list of {sv.K} songs drawn at random from the {sv.SongsKnown:N0} songs the model knows would hit {P(c)} of the time, so the lists hit {(hit / c).ToString(hit / c < 10 ? "0.#" : "N0", CultureInfo.InvariantCulture)} times as often as chance{(hit / c < 2 ? ": barely better than random" : "")}."
                     : "";
                 r.Add($"Served: of {sv.Observed:N0} labelled listens that had a list in Redis before them, {P(hit)} were of a song in the member's top {sv.K} ({(sv.HitRateAtList is { } l ? P(l) : "n/a")} in the whole list of {sv.ListSize})." + chance +
                       (sv.ReplayHitRateAtK is { } rh ? $" Among replays (target 1) the top-{sv.K} hit rate is {P(rh)}, {(rh > hit ? "higher" : "not higher")} than over all listens." : "") +
