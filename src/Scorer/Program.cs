@@ -4,9 +4,11 @@ using KkboxNcf.Scorer.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 
-// ./kkbox scorer [--k N] [--candidates C] [--http URL] [--exclude-heard] [--group G] [--metrics-file F]
+// ./kkbox scorer [--bootstrap HOST:PORT] [--k N] [--candidates C] [--http URL] [--exclude-heard] [--group G] [--metrics-file F] [--key-prefix P]
 var switches = new Dictionary<string, string>
 {
+    ["bootstrap"] = "Kafka:BootstrapServers",
+    ["redis"] = "Redis:Configuration",
     ["k"] = "Scorer:K",
     ["candidates"] = "Scorer:Candidates",
     ["http"] = "Scorer:HttpUrl",
@@ -14,6 +16,7 @@ var switches = new Dictionary<string, string>
     ["group"] = "Scorer:GroupId",
     ["metrics-file"] = "Scorer:MetricsFile",
     ["key-prefix"] = "Scorer:KeyPrefix",
+    ["health-file"] = "Health:File",
 };
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 try

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using KkboxNcf.Data.Synth;
 
 namespace KkboxNcf.Cli.Bench;
 
@@ -10,8 +11,18 @@ namespace KkboxNcf.Cli.Bench;
 /// </summary>
 public sealed class BenchAll(string dataDir, string outDir)
 {
+    public static readonly string DefaultData = Path.Combine("data", "full");
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        // the data sets the benchmarks read, generated once when absent (the freshness benchmark reads data/small)
+        foreach (var (dir, size) in new[] { (dataDir, SynthSize.Full), (Path.Combine("data", "small"), SynthSize.Small) })
+        {
+            if (File.Exists(Path.Combine(dir, "train.csv"))) continue;
+            if (dir == dataDir && dataDir != DefaultData) throw new UsageException($"--data {dataDir} has no train.csv");
+            Console.WriteLine($"== generating the {size.Name} data set into {dir} (once)");
+            DataCommands.SynthCommand.Generate(size, 42, dir, ct);
+        }
         var outcomes = new List<BenchOutcome>();
         string dll = typeof(BenchAll).Assembly.Location;
         foreach (var bench in BenchCommand.All)

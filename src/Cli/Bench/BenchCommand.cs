@@ -27,6 +27,8 @@ public sealed class BenchCommand : ICommand
         new BrokerForwarderBenchmark(),
         new TrainBenchmark(),
         new StreamTrainBenchmark(),
+        new ScoreBenchmark(),
+        new FreshnessBenchmark(),
     ];
 
     public string[] Words => ["bench"];
@@ -37,7 +39,7 @@ public sealed class BenchCommand : ICommand
     public async Task<int> RunAsync(Args args, CancellationToken ct)
     {
         if (args.Positional.Count != 1) throw new UsageException("name one benchmark");
-        if (args.Positional[0] == "all") return await new BenchAll(args.Get("data", Path.Combine("data", "full")), OutDir(args)).RunAsync(ct);
+        if (args.Positional[0] == "all") return await new BenchAll(args.Get("data", BenchAll.DefaultData), OutDir(args)).RunAsync(ct);
         if (args.Positional[0] == "summary")
         {
             string dir = OutDir(args);

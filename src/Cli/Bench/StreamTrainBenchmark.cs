@@ -21,9 +21,9 @@ namespace KkboxNcf.Cli.Bench;
 /// model (same final table sizes, same step batch and micro-batches) on the same encoded events,
 /// measured in the same run. Then the time and size of a checkpoint of the model grown to every
 /// member and song of the full data.
-/// The listens go through an in-process mock Kafka cluster; its ~5 MiB per partition retention is
-/// respected by pacing the producer to at most --max-lag listens ahead of the Trainer (checked: every
-/// listen produced must be consumed).
+/// The listens go through an in-process mock Kafka cluster, pre-loaded before the measurement (so no
+/// producer shares the cores with the Trainer); the run stops if the mock's ~5 MiB per partition
+/// retention dropped any (200,000 listens over 8 partitions fit).
 /// </summary>
 public sealed class StreamTrainBenchmark : IBenchmark
 {
@@ -44,7 +44,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
         string dataDir = args.Required("data");
         int events = (int)args.Long("events", 200_000);
         int batchSize = (int)args.Long("batch-size", 4096);
-        int maxLag = (int)args.Long("max-lag", 100_000);
+        int offlineRounds = (int)args.Long("offline-rounds", 2);
         var options = new OnlineTrainerOptions
         {
             StepBatchSize = (int)args.Long("step-batch", 512),
@@ -80,26 +80,21 @@ public sealed class StreamTrainBenchmark : IBenchmark
         ProduceAll(producer, Topics.SongExtras, extras.Select(e => (e.SongId, Messages.Encode(e))), ct);
         producer.Flush(ct);
 
-        var stream = RunStream(kafka, settings, producer, listens, options, maxLag, ct);
+        var stream = RunStream(kafka, settings, producer, listens, options, ct);
         using var trainer = stream.Trainer;
         Console.WriteLine($"stream: {stream.EventsPerSecond:N0} listens/s over {events:N0} listens ({stream.Seconds:F1} s: scoring {stream.ScoreSeconds:F1} s, training {stream.TrainSeconds:F1} s); " +
             $"online AUC {trainer.Metrics.Cumulative.Auc:F4}, last {trainer.Metrics.WindowSize:N0} {trainer.Metrics.Window.Auc:F4}");
 
-        // 2. offline: the same model (the stream's final shape) on the same events, same micro-batches
+        // 2. offline: the same model (the stream's final shape) on the same events, same micro-batches;
+        // the machine is shared, so the best of --offline-rounds runs is the reference (the stricter comparison)
         var encoded = trainer.Space.Encode(listens.Select(ToListen).ToArray(), grow: false);
-        using var offlineModel = ModelFactory.Create(trainer.Model.CurrentShape(), options.Seed);
-        using var fitter = new ModelFitter(offlineModel, options.Training);
-        var offlineClock = new Stopwatch();
-        for (int start = 0; start < encoded.Count; start += batchSize)
+        var offlineRates = new List<double>();
+        for (int round = 0; round < offlineRounds; round++)
         {
-            ct.ThrowIfCancellationRequested();
-            var chunk = encoded.Slice(start, Math.Min(batchSize, encoded.Count - start));
-            offlineClock.Start();
-            fitter.TrainMicroBatch(chunk);
-            offlineClock.Stop();
+            offlineRates.Add(TrainOffline(trainer.Model.CurrentShape(), options, encoded, batchSize, ct));
+            Console.WriteLine($"offline ModelFitter round {round + 1}: {offlineRates[^1]:N0} examples/s over {encoded.Count:N0} (training time only)");
         }
-        double offlineRate = encoded.Count / offlineClock.Elapsed.TotalSeconds;
-        Console.WriteLine($"offline ModelFitter: {offlineRate:N0} examples/s over {encoded.Count:N0} (training time only)");
+        double offlineRate = offlineRates.Max();
 
         // 3. a checkpoint of the full-size model: every member and song of the full train.csv
         var grow = Stopwatch.StartNew();
@@ -136,10 +131,10 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["stream_score_seconds"] = stream.ScoreSeconds,
                 ["stream_train_seconds"] = stream.TrainSeconds,
                 ["stream_other_seconds"] = stream.Seconds - stream.ScoreSeconds - stream.TrainSeconds,
-                ["offline_train_seconds"] = offlineClock.Elapsed.TotalSeconds,
+                ["offline_rounds_examples_per_s"] = offlineRates.ToArray(),
                 ["online_auc"] = trainer.Metrics.Cumulative.Auc,
                 ["online_window_auc"] = trainer.Metrics.Window.Auc,
-                ["retention"] = $"producer paced to <= {maxLag:N0} listens ahead of the Trainer (~{maxLag * 140 / 1048576.0 / Partitions:F1} MiB per partition before compression, under the mock's ~5 MiB); all {events:N0} consumed",
+                ["retention"] = $"the {events:N0} listens were pre-loaded before the measurement (watermarks checked: none dropped by the mock's ~5 MiB per partition retention; raise --events only while that holds); all consumed",
                 ["full_members"] = trainer.Space[Field.User].Count - 1,
                 ["full_songs"] = trainer.Space[Field.Song].Count - 1,
                 ["checkpoint_bytes"] = bytes,
@@ -150,12 +145,28 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["machine_note"] = "2 cores shared with other sessions; numbers vary with their load",
             };
             return Task.FromResult(new BenchResult(Name, stream.EventsPerSecond, "listens/s",
-                "offline ModelFitter, same model and events, same run (training time only)", offlineRate, 0.5 * offlineRate, true, details));
+                $"offline ModelFitter, same model and events, same run (training time only, best of {offlineRounds})", offlineRate, 0.5 * offlineRate, true, details));
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    static double TrainOffline(ModelShape shape, OnlineTrainerOptions options, EncodedDataset encoded, int batchSize, CancellationToken ct)
+    {
+        using var model = ModelFactory.Create(shape, options.Seed);
+        using var fitter = new ModelFitter(model, options.Training);
+        var clock = new Stopwatch();
+        for (int start = 0; start < encoded.Count; start += batchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            var chunk = encoded.Slice(start, Math.Min(batchSize, encoded.Count - start));
+            clock.Start();
+            fitter.TrainMicroBatch(chunk);
+            clock.Stop();
+        }
+        return encoded.Count / clock.Elapsed.TotalSeconds;
     }
 
     static Listen ToListen(ListenRecorded l) => new(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target);
@@ -164,7 +175,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
 
     /// <summary>The Trainer's hot path: a consumer on the listens topic, micro-batches, metadata from the reader thread, Process.</summary>
     static StreamRun RunStream(KafkaSettings kafka, TrainerSettings settings, IProducer<byte[]?, byte[]?> producer,
-        IReadOnlyList<ListenRecorded> listens, OnlineTrainerOptions options, int maxLag, CancellationToken ct)
+        IReadOnlyList<ListenRecorded> listens, OnlineTrainerOptions options, CancellationToken ct)
     {
         var trainer = OnlineTrainer.Create(options);
         var deadLetters = new DeadLetterSink(producer, settings.DeadLettersTopic, NullLogger.Instance);
@@ -172,19 +183,21 @@ public sealed class StreamTrainBenchmark : IBenchmark
         metadata.Start();
         if (!metadata.WaitCaughtUp(TimeSpan.FromMinutes(2), ct)) throw new TimeoutException("metadata did not catch up");
 
-        long consumed = 0;
-        var feeder = Task.Run(() =>
+        // Pre-load the listens, so no producer competes with the Trainer for the 2 cores while it is
+        // measured (in production Ingest runs elsewhere); then check the mock kept every one of them.
+        var preload = Stopwatch.StartNew();
+        foreach (var l in listens) Produce(producer, ListensTopic, l.Msno, Messages.Encode(l), ct);
+        producer.Flush(ct);
+        if (Interlocked.Read(ref _undelivered) > 0) throw new InvalidOperationException($"{_undelivered} messages were not delivered to the mock broker");
+        using (var probe = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, "bench-probe", "bench-probe")).Build())
         {
-            long produced = 0;
-            foreach (var l in listens)
-            {
-                while (produced - Interlocked.Read(ref consumed) > maxLag) Thread.Sleep(1);
-                Produce(producer, ListensTopic, l.Msno, Messages.Encode(l), ct);
-                produced++;
-            }
-            producer.Flush(ct);
-        }, ct);
+            var marks = Enumerable.Range(0, Partitions).Select(p => probe.QueryWatermarkOffsets(new TopicPartition(ListensTopic, p), TimeSpan.FromSeconds(10))).ToArray();
+            if (marks.Any(m => m.Low.Value != 0) || marks.Sum(m => m.High.Value) != listens.Count)
+                throw new InvalidOperationException($"the mock broker dropped listens (retention ~5 MiB per partition): lower --events; watermarks {string.Join(", ", marks.Select(m => $"{m.Low.Value}-{m.High.Value}"))}");
+        }
+        Console.WriteLine($"pre-loaded {listens.Count:N0} listens into {Partitions} partitions in {preload.Elapsed.TotalSeconds:F1} s; none dropped");
 
+        long consumed = 0;
         var config = KafkaClientConfigs.Consumer(kafka, "bench-stream-train", "bench-stream-train");
         config.EnableAutoCommit = false;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
@@ -217,8 +230,6 @@ public sealed class StreamTrainBenchmark : IBenchmark
             batch.Clear();
         }
         double seconds = clock!.Elapsed.TotalSeconds;
-        feeder.GetAwaiter().GetResult();
-        if (Interlocked.Read(ref _undelivered) > 0) throw new InvalidOperationException($"{_undelivered} messages were not delivered to the mock broker");
         consumer.Close();
         return new StreamRun(trainer, listens.Count / seconds, seconds, score, train);
     }

@@ -14,7 +14,7 @@ public sealed class OfflineCommand : ICommand
     public string[] Words => ["offline"];
 
     public string Usage => "offline --data DIR [--models mf,mlp,ncf,lgbm] [--split time|random] [--out DIR] [--epochs 10] [--patience 1] " +
-        "[--batch 512] [--lr 0.001] [--n-dim 10] [--seed 42] [--dense] [--bf16] [--threads 1]";
+        "[--batch 512] [--lr 0.001] [--n-dim 10] [--seed 42] [--dense] [--bf16] [--threads 1] [--lgbm-rows 1000000]";
 
     public Task<int> RunAsync(Args args, CancellationToken ct)
     {
@@ -36,6 +36,7 @@ public sealed class OfflineCommand : ICommand
             Bf16Mlp = args.Has("bf16"),
         };
         int nDim = (int)args.Long("n-dim", 10);
+        int lgbmRows = (int)args.Long("lgbm-rows", 1_000_000);
         // one intra-op thread by default (see TrainBenchmark): robust on a shared machine
         int threads = (int)args.Long("threads", 1);
         args.RejectUnknown();
@@ -43,20 +44,32 @@ public sealed class OfflineCommand : ICommand
         try { training.Validate(); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (threads > 0) torch.set_num_threads(threads);
 
-        var options = new OfflineOptions(data, outDir, models, split == "time", nDim, [10, 50], 0.5, training);
+        var options = new OfflineOptions(data, outDir, models, split == "time", nDim, [10, 50], 0.5, training, lgbmRows);
         var clock = Stopwatch.StartNew();
         var log = Console.Out;
         var dataset = OfflineData.Load(data, options.TimeSplit, training.Seed, log, ct);
         log.WriteLine($"split {split}: train {dataset.Train.Count:N0}, validation {dataset.Valid.Count:N0}, test {dataset.Test.Count:N0}");
 
         var runner = new OfflineRunner(options, log);
-        var outcomes = models.Select(m => runner.Run(m, dataset, ct)).ToList();
+        var outcomes = new List<ModelOutcome>();
+        var failures = new Dictionary<string, string>();
+        foreach (var m in models)
+        {
+            // one model failing (e.g. LightGBM's loader on very large data) must not lose the others' results
+            try { outcomes.Add(runner.Run(m, dataset, ct)); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures[m] = $"{e.GetType().Name}: {e.Message}";
+                Console.Error.WriteLine($"{m} failed: {e}");
+            }
+        }
+        if (outcomes.Count == 0) throw new InvalidOperationException("every model failed: " + string.Join("; ", failures.Select(f => $"{f.Key}: {f.Value}")));
         ModelOutcome? truth = dataset.TestTruth is { } p ? new ModelOutcome("truth", runner.Evaluate(dataset, p), [], 0, "the generator's true probabilities") : null;
         if (truth is not null) log.WriteLine($"best reachable test AUC (truth): {truth.Test.Auc:F4}");
 
         var charts = OfflineCharts.Write(Path.Combine(outDir, "charts"), outcomes);
-        OfflineReport.Write(outDir, options, dataset, outcomes, truth, charts, clock.Elapsed.TotalSeconds);
+        OfflineReport.Write(outDir, options, dataset, outcomes, truth, failures, charts, clock.Elapsed.TotalSeconds);
         log.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and {charts.Count} charts in {clock.Elapsed.TotalSeconds:F0} s");
-        return Task.FromResult(0);
+        return Task.FromResult(failures.Count == 0 ? 0 : 1);
     }
 }

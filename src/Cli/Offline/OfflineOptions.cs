@@ -11,7 +11,8 @@ public sealed record OfflineOptions(
     int NDim,
     int[] Ks,
     double Threshold,
-    TrainingConfig Training)
+    TrainingConfig Training,
+    int LightGbmRows)
 {
     public static readonly string[] KnownModels = ["mf", "mlp", "ncf", "lgbm"];
 }

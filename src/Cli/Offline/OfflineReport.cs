@@ -17,7 +17,7 @@ public static class OfflineReport
     };
 
     public static void Write(string dir, OfflineOptions options, OfflineData data, IReadOnlyList<ModelOutcome> models, ModelOutcome? truth,
-        IReadOnlyList<string> charts, double totalSeconds)
+        IReadOnlyDictionary<string, string> failures, IReadOnlyList<string> charts, double totalSeconds)
     {
         Directory.CreateDirectory(dir);
         var json = new Dictionary<string, object?>
@@ -33,16 +33,17 @@ public static class OfflineReport
             ["threshold"] = options.Threshold,
             ["best_reachable"] = truth,
             ["models"] = models,
+            ["failed_models"] = failures,
             ["seconds"] = totalSeconds,
         };
         File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(json, Json));
-        File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(options, data, models, truth, charts, totalSeconds));
+        File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(options, data, models, truth, failures, charts, totalSeconds));
     }
 
     static string F(double x) => double.IsNaN(x) ? "n/a" : x.ToString("F4", CultureInfo.InvariantCulture);
 
     static string Markdown(OfflineOptions o, OfflineData data, IReadOnlyList<ModelOutcome> models, ModelOutcome? truth,
-        IReadOnlyList<string> charts, double totalSeconds)
+        IReadOnlyDictionary<string, string> failures, IReadOnlyList<string> charts, double totalSeconds)
     {
         var md = new StringBuilder();
         md.AppendLine("# Offline evaluation");
@@ -52,6 +53,7 @@ public static class OfflineReport
             $"({data.Test.Column(Field.User).Distinct().Count():N0} members in test). {data.Report.TotalRejected:N0} input rows rejected. Run took {totalSeconds:F0} s.");
         if (data.Unseen.Count > 0)
             md.AppendLine($"Values in validation/test never seen in training (mapped to the unknown row): {string.Join(", ", data.Unseen.Select(u => $"{u.Key} {u.Value:N0}"))}.");
+        foreach (var (name, error) in failures) md.AppendLine($"**{name} failed** and is missing below: {error}");
         md.AppendLine();
         md.AppendLine("## Test metrics");
         md.AppendLine();

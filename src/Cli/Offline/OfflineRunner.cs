@@ -20,8 +20,11 @@ public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
         {
             log.WriteLine("lgbm: training LightGBM (ML.NET) ...");
             var lgbm = new LightGbmBaseline(options.Training.Seed);
-            scores = lgbm.FitPredict(data.Train, data.Valid, data.Test);
-            settings = lgbm.Summary;
+            // ML.NET's LightGBM loader overflows on millions of one-hot rows: train on the most recent rows
+            var train = data.Train.Count <= options.LightGbmRows ? data.Train
+                : data.Train.Slice(data.Train.Count - options.LightGbmRows, options.LightGbmRows);
+            scores = lgbm.FitPredict(train, data.Valid, data.Test);
+            settings = lgbm.Summary + (train.Count < data.Train.Count ? $"; trained on the last {train.Count:N0} of {data.Train.Count:N0} train rows" : "");
         }
         else
         {

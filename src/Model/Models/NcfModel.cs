@@ -59,6 +59,73 @@ public sealed class NcfModel : RecModel, IDotProductModel
     }
 
     /// <summary>
+    /// Probabilities of many (user, song) pairs, factored for ranking (the Scorer's full-model stage;
+    /// the same values as Predict up to float rounding). The first MLP layer is linear in its
+    /// concatenated input, so its song part (song embedding, song metadata, genres) is computed once
+    /// per distinct song and its member part (user embedding, member metadata, listening context)
+    /// once per distinct member and context, then added per pair; only the layers after it run per
+    /// pair. songRows: encoded examples [S, Columns] whose song columns are the distinct songs (the
+    /// other columns are ignored); memberRows: [U, Columns] whose user, member and context columns
+    /// are the distinct members in their contexts; pairSong, pairMember: int64 [P] indices into them.
+    /// </summary>
+    public Tensor PredictPairs(Tensor songRows, Tensor memberRows, Tensor pairSong, Tensor pairMember)
+    {
+        bool wasTraining = training;
+        eval();
+        using var _ = torch.no_grad();
+        int nDim = Shape.NDim;
+        int wU = Shape.WidthOf(Field.User), wS = Shape.WidthOf(Field.Song);
+        var (songCols, memberCols) = FirstLayerColumns();
+
+        var song = entity.forward(songRows.narrow(1, 0, 2)).select(1, 1);
+        var member = entity.forward(memberRows.narrow(1, 0, 2)).select(1, 0);
+        var songInput = torch.cat([song.narrow(1, 0, wS), meta.forward(songRows)], 1);
+        var memberInput = torch.cat([member.narrow(1, 0, wU), meta.forward(memberRows)], 1);
+        var w1 = l1.weight!;
+        // songInput's columns are [item_nn | metadata]; l1's are [user_nn | item_nn | metadata]
+        var songPart = songInput.index_select(1, songCols.Song).matmul(w1.index_select(1, songCols.Layer).t());
+        var memberPart = memberInput.index_select(1, memberCols.Member).matmul(w1.index_select(1, memberCols.Layer).t()) + l1.bias!;
+
+        var h1 = torch.nn.functional.relu(songPart.index_select(0, pairSong) + memberPart.index_select(0, pairMember));
+        var h2 = torch.nn.functional.relu(l2.forward(h1));
+        var h3 = torch.nn.functional.relu(l3.forward(h2));
+        var mf = member.narrow(1, _nnWidth, nDim).index_select(0, pairMember) * song.narrow(1, _nnWidth, nDim).index_select(0, pairSong);
+        var logit = l4.forward(torch.cat([mf, h3], 1)).squeeze(1)
+            + member.select(1, _nnWidth + nDim).index_select(0, pairMember) + song.select(1, _nnWidth + nDim).index_select(0, pairSong);
+        var p = torch.sigmoid(logit);
+        if (wasTraining) train();
+        return p;
+    }
+
+    /// <summary>
+    /// Which columns of l1's input belong to the song side and which to the member side, as indices
+    /// into songInput ([item_nn | metadata]) / memberInput ([user_nn | metadata]) and into l1's input.
+    /// </summary>
+    ((Tensor Song, Tensor Layer) Song, (Tensor Member, Tensor Layer) Member) FirstLayerColumns()
+    {
+        int wU = Shape.WidthOf(Field.User), wS = Shape.WidthOf(Field.Song);
+        var songLocal = new List<long>();
+        var songLayer = new List<long>();
+        var memberLocal = new List<long>();
+        var memberLayer = new List<long>();
+        for (int i = 0; i < wU; i++) { memberLocal.Add(i); memberLayer.Add(i); }
+        for (int i = 0; i < wS; i++) { songLocal.Add(i); songLayer.Add(wU + i); }
+        int at = 0;
+        foreach (var f in FeatureLayout.MetadataFields)
+        {
+            bool songSide = FeatureLayout.SongFields.Contains(f);
+            for (int i = 0; i < Shape.WidthOf(f); i++, at++)
+            {
+                if (songSide) { songLocal.Add(wS + at); songLayer.Add(wU + wS + at); }
+                else { memberLocal.Add(wU + at); memberLayer.Add(wU + wS + at); }
+            }
+        }
+        for (int i = 0; i < Shape.GenreWidth; i++, at++) { songLocal.Add(wS + at); songLayer.Add(wU + wS + at); }
+        return ((torch.tensor(songLocal.ToArray()), torch.tensor(songLayer.ToArray())),
+                (torch.tensor(memberLocal.ToArray()), torch.tensor(memberLayer.ToArray())));
+    }
+
+    /// <summary>
     /// The GMF half as a dot product: gmf(u, s) = user[u] . song[s] + user_bias[u] + song_bias[s] + b,
     /// where song[s] = item_mf[s] * w_gmf (the final layer's weights on the GMF half) and b is the
     /// final layer's bias. The full NCF score adds w_mlp . h3(u, s); ranking a user's candidates by

@@ -5,12 +5,21 @@ namespace KkboxNcf.Scorer.Scoring;
 /// <summary>
 /// Computes members' lists with one model: candidates from the dot-product stage (cached per member
 /// in the model, since they only change with the model) plus the given popular and rising songs,
-/// then the full NCF over them in each serving context, top K. Every list of a call carries the one
-/// model version it was computed with.
+/// then the full NCF over them in each serving context, top K. Full-model scores are cached in the
+/// model too, so re-scoring a member whose context and candidates did not change costs no forward
+/// pass. Every list of a call carries the one model version it was computed with.
 /// </summary>
 public sealed class ListScorer(ScoringOptions options)
 {
+    readonly System.Diagnostics.Stopwatch _candidateTime = new(), _rankTime = new();
+
     public ScoringOptions Options { get; } = options;
+
+    /// <summary>(member, song, context) triples the full model scored so far (cached scores are not counted).</summary>
+    public long PairsScored { get; private set; }
+
+    /// <summary>Time spent in the candidate stage (matrix products) and in the full-model stage so far.</summary>
+    public (TimeSpan Candidates, TimeSpan Ranking) StageTimes => (_candidateTime.Elapsed, _rankTime.Elapsed);
 
     public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs)
     {
@@ -22,11 +31,15 @@ public sealed class ListScorer(ScoringOptions options)
             userRows[i] = model.UserRow(members[i].Msno);
             if (Options.ExcludeHeard) heard[i] = Rows(model, members[i].Heard);
         }
+        _candidateTime.Start();
         var candidates = Candidates(model, userRows, heard);
+        _candidateTime.Stop();
         var extras = Rows(model, extraSongIds);
 
-        var requests = new List<RankRequest>(n * 2);
-        var owners = new List<(int Member, string Context)>(n * 2);
+        // what each (member, context) needs ranked, and which of those pairs were never scored by this model
+        var contexts = new List<(int Member, string Name, ListeningContext Context, int[] Songs, Dictionary<int, float> Scores)>(n * 2);
+        var requests = new List<RankRequest>();
+        var requestOwner = new List<int>();
         for (int i = 0; i < n; i++)
         {
             var songs = new HashSet<int>(candidates[i]);
@@ -34,24 +47,40 @@ public sealed class ListScorer(ScoringOptions options)
             if (heard[i] is { } h) songs.ExceptWith(h);
             var array = songs.ToArray();
             Array.Sort(array);
-            requests.Add(new RankRequest(userRows[i], array, members[i].Usual));
-            owners.Add((i, ServingContexts.Usual));
-            if (Options.Discover is { } discover)
-            {
-                requests.Add(new RankRequest(userRows[i], array, discover));
-                owners.Add((i, ServingContexts.Discover));
-            }
+            Add(i, ServingContexts.Usual, members[i].Usual, array);
+            if (Options.Discover is { } discover) Add(i, ServingContexts.Discover, discover, array);
         }
-        var ranked = RankingStage.Rank(model, requests, Options.K);
 
-        var lists = new List<RecommendationList>(requests.Count);
+        void Add(int member, string name, ListeningContext context, int[] songs)
+        {
+            var scores = model.ScoresOf(userRows[member], context);
+            var missing = songs.Where(s => !scores.ContainsKey(s)).ToArray();
+            if (missing.Length > 0)
+            {
+                requests.Add(new RankRequest(userRows[member], missing, context));
+                requestOwner.Add(contexts.Count);
+            }
+            contexts.Add((member, name, context, songs, scores));
+        }
+
+        _rankTime.Start();
+        var computed = RankingStage.Probabilities(model, requests);
         for (int r = 0; r < requests.Count; r++)
         {
-            var (i, context) = owners[r];
+            var scores = contexts[requestOwner[r]].Scores;
+            for (int j = 0; j < requests[r].Songs.Length; j++) scores[requests[r].Songs[j]] = computed[r][j];
+        }
+        PairsScored += requests.Sum(r => (long)r.Songs.Length);
+        var ranked = contexts.Select(c => RankingStage.TopK(c.Songs, c.Songs.Select(s => c.Scores[s]).ToArray(), Options.K)).ToArray();
+        _rankTime.Stop();
+
+        var lists = new List<RecommendationList>(contexts.Count);
+        for (int r = 0; r < contexts.Count; r++)
+        {
+            var (i, name, ctx, _, _) = contexts[r];
             var items = new RecommendedSong[ranked[r].Songs.Length];
             for (int j = 0; j < items.Length; j++) items[j] = new RecommendedSong(model.SongId(ranked[r].Songs[j]), ranked[r].Scores[j]);
-            var ctx = requests[r].Context;
-            lists.Add(new RecommendationList(members[i].Msno, model.Version, context, ctx.Tab, ctx.Screen, ctx.Type, nowMs, members[i].FreshAsOfMs, items));
+            lists.Add(new RecommendationList(members[i].Msno, model.Version, name, ctx.Tab, ctx.Screen, ctx.Type, nowMs, members[i].FreshAsOfMs, items));
         }
         return lists;
     }

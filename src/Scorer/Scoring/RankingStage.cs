@@ -1,4 +1,5 @@
 using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +23,72 @@ public static class RankingStage
     }
 
     /// <summary>Full-model probabilities of every candidate of every request.</summary>
-    public static float[][] Probabilities(ScoringModel model, IReadOnlyList<RankRequest> requests, int batchRows = DefaultBatchRows)
+    public static float[][] Probabilities(ScoringModel model, IReadOnlyList<RankRequest> requests, int batchRows = DefaultBatchRows) =>
+        model.Bundle.Model is NcfModel ncf ? Factored(model, ncf, requests, batchRows * 2) : Plain(model, requests, batchRows);
+
+    /// <summary>
+    /// NCF probabilities through its factored first layer: per chunk of pairs, each distinct song and
+    /// each distinct (member, context) is encoded and embedded once (NcfModel.PredictPairs).
+    /// </summary>
+    static float[][] Factored(ScoringModel model, NcfModel ncf, IReadOnlyList<RankRequest> requests, int chunkPairs)
+    {
+        int columns = FeatureLayout.Columns;
+        var result = requests.Select(r => new float[r.Songs.Length]).ToArray();
+        int r0 = 0;
+        while (r0 < requests.Count)
+        {
+            // whole requests per chunk (a request larger than a chunk makes a chunk of its own)
+            int r1 = r0, pairs = 0;
+            while (r1 < requests.Count && (r1 == r0 || pairs + requests[r1].Songs.Length <= chunkPairs)) pairs += requests[r1++].Songs.Length;
+
+            var songIndex = new Dictionary<int, int>();
+            var pairSong = new long[pairs];
+            var pairMember = new long[pairs];
+            int p = 0;
+            for (int r = r0; r < r1; r++)
+                foreach (int song in requests[r].Songs)
+                {
+                    if (!songIndex.TryGetValue(song, out int si)) songIndex.Add(song, si = songIndex.Count);
+                    pairSong[p] = si;
+                    pairMember[p++] = r - r0;
+                }
+            var songs = new int[songIndex.Count];
+            foreach (var (song, i) in songIndex) songs[i] = song;
+            var songRows = Rows(model.Features.EncodeCandidates(0, songs), songs.Length, columns);
+            var memberRows = new long[(r1 - r0) * columns];
+            for (int r = r0; r < r1; r++)
+            {
+                var ctx = requests[r].Context;
+                var one = model.Features.EncodeCandidates(requests[r].UserRow, [0], ctx.Tab, ctx.Screen, ctx.Type);
+                for (int c = 0; c < columns; c++) memberRows[(r - r0) * columns + c] = one.Columns[c][0];
+            }
+            float[] probabilities;
+            using (var scope = torch.NewDisposeScope())
+            {
+                probabilities = ncf.PredictPairs(torch.tensor(songRows, [songs.Length, columns]), torch.tensor(memberRows, [r1 - r0, columns]),
+                    torch.tensor(pairSong), torch.tensor(pairMember)).data<float>().ToArray();
+            }
+            p = 0;
+            for (int r = r0; r < r1; r++)
+            {
+                Array.Copy(probabilities, p, result[r], 0, requests[r].Songs.Length);
+                p += requests[r].Songs.Length;
+            }
+            r0 = r1;
+        }
+        return result;
+    }
+
+    static long[] Rows(EncodedDataset data, int count, int columns)
+    {
+        var rows = new long[count * columns];
+        for (int i = 0; i < count; i++)
+            for (int c = 0; c < columns; c++) rows[i * columns + c] = data.Columns[c][i];
+        return rows;
+    }
+
+    /// <summary>Any model: every pair encoded whole and run through its forward.</summary>
+    static float[][] Plain(ScoringModel model, IReadOnlyList<RankRequest> requests, int batchRows)
     {
         int columns = FeatureLayout.Columns;
         var result = new float[requests.Count][];

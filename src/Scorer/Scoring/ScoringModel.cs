@@ -17,6 +17,7 @@ public sealed class ScoringModel : IDisposable
     readonly Tensor _songBias;
     readonly DotProductFactors _factors;
     readonly Dictionary<int, int[]> _candidates = new();
+    readonly Dictionary<(int User, ListeningContext Context), Dictionary<int, float>> _scores = new();
 
     public ScoringModel(long version, ModelBundle bundle)
     {
@@ -49,11 +50,13 @@ public sealed class ScoringModel : IDisposable
 
     public int Dim => _factors.Dim;
 
-    internal Tensor SongsT => _songsT;
+    /// <summary>The song side of the dot-product part, [dim x songs].</summary>
+    public Tensor SongsT => _songsT;
 
-    internal Tensor SongBias => _songBias;
+    /// <summary>Song biases [songs]; -inf at the unknown row.</summary>
+    public Tensor SongBias => _songBias;
 
-    internal DotProductFactors Factors => _factors;
+    public DotProductFactors Factors => _factors;
 
     /// <summary>The model's row of a member, or the unknown row 0 (a member the model has not met).</summary>
     public int UserRow(string msno)
@@ -76,6 +79,20 @@ public sealed class ScoringModel : IDisposable
     internal void CacheCandidates(int userRow, int[] candidates) => _candidates[userRow] = candidates;
 
     public int CachedCandidateLists => _candidates.Count;
+
+    /// <summary>
+    /// Full-model probabilities already computed for a user row in a listening context, by song row.
+    /// They stay valid as long as this model does (the score of a pair depends only on the model, the
+    /// member's and song's metadata and the context), so a member's new listens mostly re-rank
+    /// known scores: only songs or contexts not scored before cost a forward pass.
+    /// </summary>
+    internal Dictionary<int, float> ScoresOf(int userRow, ListeningContext context)
+    {
+        if (!_scores.TryGetValue((userRow, context), out var scores)) _scores.Add((userRow, context), scores = new Dictionary<int, float>());
+        return scores;
+    }
+
+    public long CachedScores => _scores.Values.Sum(s => (long)s.Count);
 
     public void Dispose()
     {

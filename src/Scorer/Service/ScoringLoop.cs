@@ -50,10 +50,16 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     /// <summary>Produce-to-list-in-Redis of listens re-scored by the fresh path (listens produced after the Scorer started).</summary>
     public LatencySamples Freshness { get; } = new();
 
+    /// <summary>Produce-to-consumed of the listens read (the broker's share of the freshness; listens produced after the Scorer started).</summary>
+    public LatencySamples ConsumeLag { get; } = new();
+
     /// <summary>The version whose full refresh last completed (-1: none yet). Read from other threads.</summary>
     public long ServingVersion => Interlocked.Read(ref _servingVersion);
 
     public long ListsWritten => _writer.ListsWritten;
+
+    /// <summary>Members with listens not yet reflected in their lists (read from other threads: approximate).</summary>
+    public int PendingMembers => _dirty.Count;
 
     public void Run(CancellationToken stop)
     {
@@ -159,8 +165,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     {
         var removed = _ownership.Remove(partitions);
         if (removed.Count == 0) return;
-        int forgotten = _activity.Forget(removed);
         foreach (var msno in _dirty.Keys.Where(m => removed.Contains(_ownership.PartitionOf(m, _activity))).ToList()) _dirty.Remove(msno);
+        int forgotten = _activity.Forget(removed);
         log.LogInformation("Partitions {Removed} {How}; owning {Owned}; forgot {Members} members", string.Join(",", removed.Order()), how,
             string.Join(",", _ownership.Owned.Order()), forgotten);
     }
@@ -253,6 +259,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 
     void Apply(ListenRecorded listen, int partition)
     {
+        if (listen.ProducedAtMs >= _startedAtMs) ConsumeLag.Record(Now() - listen.ProducedAtMs);
         _quality.Observe(listen);
         _activity.Record(listen, partition);
         _trends.Record(listen.SongId);

@@ -38,6 +38,9 @@ public sealed record MetricsSnapshot(
     [property: JsonPropertyName("songs")] int Songs,
     [property: JsonPropertyName("recycled_users")] long RecycledUsers,
     [property: JsonPropertyName("recycled_songs")] long RecycledSongs,
+    [property: JsonPropertyName("catalog_members")] int CatalogMembers,
+    [property: JsonPropertyName("catalog_songs")] int CatalogSongs,
+    [property: JsonPropertyName("catalog_song_extras")] int CatalogSongExtras,
     [property: JsonPropertyName("dead_letters")] long DeadLetters,
     [property: JsonPropertyName("events_per_second")] double? EventsPerSecond)
 {
@@ -53,7 +56,7 @@ public sealed record MetricsSnapshot(
             N(c.Auc), N(c.LogLoss), N(c.Accuracy), N(c.MemberAuc), c.Members,
             t.Metrics.WindowSize, w.Events, N(w.Auc), N(w.LogLoss), N(w.Accuracy), N(w.MemberAuc), w.Members,
             N(t.Latency.Percentile(0.5)), N(t.Latency.Percentile(0.95)), N(t.Latency.Percentile(0.99)), t.Latency.Count == 0 ? null : t.Latency.MaxMs,
-            users, songs, t.RecycledUsers, t.RecycledSongs, deadLetters, N(eventsPerSecond));
+            users, songs, t.RecycledUsers, t.RecycledSongs, t.Catalog.Members, t.Catalog.Songs, t.Catalog.SongExtras, deadLetters, N(eventsPerSecond));
     }
 
     static double? N(double v) => double.IsFinite(v) ? v : null;

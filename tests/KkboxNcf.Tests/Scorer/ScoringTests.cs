@@ -107,6 +107,48 @@ public class ScoringTests
         Assert.Equal(7, list.FreshAsOfMs);
     }
 
+    [Fact]
+    public void RescoringReusesTheModelsScoresAndScoresOnlyWhatIsNew()
+    {
+        using var model = TinyModel.Scoring();
+        var scorer = new ListScorer(new ScoringOptions(K: 10, Candidates: 30));
+        var member = new MemberToScore("u4", TinyModel.Usual, [], 0);
+        var first = scorer.Score(model, [member], [], 0)[0];
+        long afterFirst = scorer.PairsScored;
+
+        var again = scorer.Score(model, [member with { FreshAsOfMs = 9 }], [], 5)[0];
+        Assert.Equal(afterFirst, scorer.PairsScored);
+        Assert.Equal(first.Items, again.Items);
+        Assert.Equal(9, again.FreshAsOfMs);
+
+        var moved = scorer.Score(model, [member with { Usual = TinyModel.Discover }], [], 0)[0];
+        Assert.Equal(2 * afterFirst, scorer.PairsScored);   // a new context: every candidate once more
+        Assert.Equal((TinyModel.Discover.Tab, TinyModel.Discover.Type), (moved.Tab, moved.Type));
+        Assert.Equal(BruteForce(model.Bundle, "u4", TinyModel.Discover, 500).Where(s => model.Bundle.Features[Field.Song].Lookup(s.SongId) is var r
+            && CandidateStage.TopByDotProduct(model, [model.UserRow("u4")], null, 30)[0].Contains(r)).Take(10).Select(s => s.SongId), moved.Items.Select(i => i.SongId));
+    }
+
+    [Fact]
+    public void FactoredNcfEqualsItsForward()
+    {
+        using var model = TinyModel.Scoring();
+        var ncf = (NcfModel)model.Bundle.Model;
+        var requests = new[]
+        {
+            new RankRequest(3, [1, 2, 50, 499], TinyModel.Usual),
+            new RankRequest(0, [2, 7], TinyModel.Discover),
+            new RankRequest(150, Enumerable.Range(1, 300).ToArray(), TinyModel.Usual),
+        };
+        var factored = RankingStage.Probabilities(model, requests);
+        for (int r = 0; r < requests.Length; r++)
+        {
+            var ctx = requests[r].Context;
+            var plain = ncf.Predict(model.Features.EncodeCandidates(requests[r].UserRow, requests[r].Songs, ctx.Tab, ctx.Screen, ctx.Type));
+            Assert.Equal(plain.Length, factored[r].Length);
+            for (int j = 0; j < plain.Length; j++) Assert.Equal(plain[j], factored[r][j], 5);
+        }
+    }
+
     static List<RecommendedSong> BruteForce(ModelBundle bundle, string msno, ListeningContext ctx, int k)
     {
         var vocab = bundle.Features[Field.Song];

@@ -70,7 +70,7 @@ public class TrainerCrashTests(ITestOutputHelper output)
             using var trainer = TrainerProcess.Start(args);
             long before = Newest();
             await trainer.WaitUntilAsync(() => Newest() > before || trainer.HasExited, TimeSpan.FromSeconds(40), "a new checkpoint");
-            await Task.Delay(rng.Next(0, 400));
+            await Task.Delay(rng.Next(0, 150));
             if (trainer.HasExited) break;
             trainer.KillHard();
             kills++;

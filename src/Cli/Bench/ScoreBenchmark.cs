@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using KkboxNcf.Contracts;
+using KkboxNcf.Contracts.Serving;
+using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Models;
+using KkboxNcf.Scorer;
+using KkboxNcf.Scorer.Redis;
+using KkboxNcf.Scorer.Scoring;
+using StackExchange.Redis;
+using TorchSharp;
+
+namespace KkboxNcf.Cli.Bench;
+
+/// <summary>
+/// `kkbox bench score`: a full refresh as the Scorer does it after a checkpoint (two-stage top-K for
+/// every member of the data, in the usual and the discover context, written to Redis), against the
+/// exact matrix product alone (members x every song, same blocks) in the same run. Also: the Redis
+/// write rate of the refresh against redis-benchmark's pipelined SET rate for the same value size,
+/// the process's peak memory, and the candidate stage's recall against an exhaustive full-NCF
+/// ranking on a sample of members. The model is a freshly initialised NCF over the data's
+/// vocabularies (the scoring work does not depend on the weights).
+/// </summary>
+public sealed class ScoreBenchmark : IBenchmark
+{
+    public string Name => "score";
+
+    public string Description => "full refresh of top-50 lists for every member into Redis vs the exact matrix product alone (same run)";
+
+    public bool ReadsData => true;
+
+    public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
+    {
+        string dir = args.Get("data", Path.Combine("data", "full"));
+        int k = (int)args.Long("k", 50);
+        int candidates = (int)args.Long("candidates", 100);
+        int recallSample = (int)args.Long("recall-sample", 10);
+        int threads = (int)args.Long("threads", 0);
+        long maxMembers = args.Long("members", long.MaxValue);
+        args.RejectUnknown();
+        if (threads > 0) torch.set_num_threads(threads);
+        var settings = new ScorerSettings { K = k, Candidates = candidates, KeyPrefix = $"bench-score-{Environment.ProcessId}", ListTtlSeconds = 600 };
+        if (settings.Validate().FirstOrDefault() is { } bad) throw new UsageException(bad);
+        string redisConfiguration = Environment.GetEnvironmentVariable("Redis__Configuration") ?? RedisSettings.DefaultConfiguration;
+
+        var clock = Stopwatch.StartNew();
+        var work = ScoringWorkload.Load(dir, 8, ct);
+        Console.WriteLine($"{dir}: {work.Listens:N0} listens, {work.Space[Field.User].Count - 1:N0} members, {work.Space[Field.Song].Count - 1:N0} songs; read in {clock.Elapsed.TotalSeconds:F1} s");
+        using var model = new ScoringModel(1, new ModelBundle(work.Space, ModelFactory.Create(ModelShape.For(ModelKind.Ncf, work.Space), seed: 1)));
+        var fallback = settings.Fallback;
+        var members = Enumerable.Range(1, model.Users - 1).Take((int)Math.Min(maxMembers, model.Users - 1))
+            .Select(r => work.Activity.ToScore(work.Space[Field.User].KeyOf(r), fallback)).ToList();
+        IReadOnlyList<string> extras = [.. work.Trends.Popular(settings.PopularCandidates), .. work.Trends.Rising(settings.RisingCandidates)];
+
+        // reference: the exact matrix product alone, same blocks
+        var reference = Stopwatch.StartNew();
+        MatrixProductOnly(model, members.Count, settings.CandidateBlock);
+        double referenceSeconds = reference.Elapsed.TotalSeconds;
+        Console.WriteLine($"reference: members x songs matrix product alone: {referenceSeconds:F1} s");
+
+        using var redis = RedisConnection.Connect(new RedisSettings { Configuration = redisConfiguration });
+        var writer = new ListWriter(redis.GetDatabase(), new RedisKeys(settings.KeyPrefix), settings.ListTtl, settings.WriteBatch);
+        var scorer = new ListScorer(settings.Scoring);
+        var scoreTime = new Stopwatch();
+        var writeTime = new Stopwatch();
+        var total = Stopwatch.StartNew();
+        for (int start = 0; start < members.Count; start += settings.CandidateBlock)
+        {
+            ct.ThrowIfCancellationRequested();
+            var block = members.GetRange(start, Math.Min(settings.CandidateBlock, members.Count - start));
+            scoreTime.Start();
+            var lists = scorer.Score(model, block, extras, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            scoreTime.Stop();
+            writeTime.Start();
+            writer.Write(lists);
+            writeTime.Stop();
+            if ((start / settings.CandidateBlock) % 20 == 0)
+                Console.Error.Write($"\r{start + block.Count:N0}/{members.Count:N0} members, {total.Elapsed.TotalSeconds:F0} s");
+        }
+        double seconds = total.Elapsed.TotalSeconds;
+        Console.Error.WriteLine();
+        long peakBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+        int valueBytes = (int)(writer.BytesWritten / Math.Max(1, writer.ListsWritten));
+        double writeRate = writer.ListsWritten / writeTime.Elapsed.TotalSeconds;
+        Console.WriteLine($"refresh: {members.Count:N0} members, {writer.ListsWritten:N0} lists in {seconds:F1} s (scoring {scoreTime.Elapsed.TotalSeconds:F1} s: candidates {scorer.StageTimes.Candidates.TotalSeconds:F1} s, full NCF {scorer.StageTimes.Ranking.TotalSeconds:F1} s; Redis {writeTime.Elapsed.TotalSeconds:F1} s)");
+        double benchmarkRate = RedisBenchmarkTool.SetRate(redisConfiguration, valueBytes, pipeline: 64, requests: 200_000);
+        Console.WriteLine($"Redis: {writeRate:N0} lists/s of {valueBytes:N0} bytes; redis-benchmark -P 64 SET of that size: {benchmarkRate:N0}/s");
+
+        var rng = new Random(5);
+        var sample = members.OrderBy(_ => rng.Next()).Take(recallSample).ToList();
+        var recall = CandidateRecall.Measure(model, scorer, sample, extras);
+        Console.WriteLine($"candidate recall@{k} vs exhaustive full NCF on {recall.Members} members: mean {recall.MeanRecall:F3}, min {recall.MinRecall:F3}");
+        DeleteKeys(redis, settings.KeyPrefix);
+
+        var details = new Dictionary<string, object>
+        {
+            ["data"] = dir,
+            ["model"] = "freshly initialised NCF (n_dim 10) over the data's vocabularies; scoring cost does not depend on the weights",
+            ["members"] = members.Count,
+            ["songs"] = model.Songs - 1,
+            ["k"] = k,
+            ["candidates_c"] = candidates,
+            ["extra_candidates"] = extras.Count,
+            ["contexts"] = "usual + discover",
+            ["lists_written"] = writer.ListsWritten,
+            ["members_per_s"] = Math.Round(members.Count / seconds),
+            ["scoring_seconds"] = Math.Round(scoreTime.Elapsed.TotalSeconds, 2),
+            ["candidate_stage_seconds"] = Math.Round(scorer.StageTimes.Candidates.TotalSeconds, 2),
+            ["ncf_stage_seconds"] = Math.Round(scorer.StageTimes.Ranking.TotalSeconds, 2),
+            ["redis_write_seconds"] = Math.Round(writeTime.Elapsed.TotalSeconds, 2),
+            ["ncf_pairs_scored"] = scorer.PairsScored,
+            ["redis_value_bytes_mean"] = valueBytes,
+            ["redis_sets_per_s"] = Math.Round(writeRate),
+            ["redis_benchmark_P64_sets_per_s"] = Math.Round(benchmarkRate),
+            ["redis_ratio"] = Math.Round(writeRate / benchmarkRate, 3),
+            ["redis_target_ratio"] = 0.5,
+            ["peak_memory_mib"] = peakBytes / (1 << 20),
+            ["memory_target_mib"] = 3072,
+            ["candidate_recall_mean"] = Math.Round(recall.MeanRecall, 4),
+            ["candidate_recall_min"] = Math.Round(recall.MinRecall, 4),
+            ["candidate_recall_sample"] = recall.Members,
+            ["exhaustive_seconds_per_member"] = Math.Round(recall.ExhaustiveSeconds / Math.Max(1, recall.Members), 3),
+            ["torch_threads"] = torch.get_num_threads(),
+            ["note"] = "shared 2-core machine: other sessions may have been running",
+        };
+        return Task.FromResult(new BenchResult(Name, Math.Round(seconds, 2), "s", "exact matrix product alone (s)", Math.Round(referenceSeconds, 2),
+            Target: 60, HigherIsBetter: false, Details: details));
+    }
+
+    static void MatrixProductOnly(ScoringModel model, int members, int block)
+    {
+        var users = model.Factors.Users;
+        int dim = model.Dim;
+        for (int start = 0; start < members; start += block)
+        {
+            int n = Math.Min(block, members - start);
+            using var scope = torch.NewDisposeScope();
+            using var _ = torch.no_grad();
+            var u = torch.tensor(users.AsSpan((1 + start) * dim, n * dim).ToArray(), [n, dim]);
+            var scores = u.mm(model.SongsT).add_(model.SongBias);
+            scores.sum().item<float>();
+        }
+    }
+
+    static void DeleteKeys(ConnectionMultiplexer redis, string prefix)
+    {
+        var db = redis.GetDatabase();
+        var server = redis.GetServers()[0];
+        var batch = new List<RedisKey>();
+        foreach (var key in server.Keys(pattern: prefix + ":*", pageSize: 1000))
+        {
+            batch.Add(key);
+            if (batch.Count == 1000) { db.KeyDelete(batch.ToArray()); batch.Clear(); }
+        }
+        if (batch.Count > 0) db.KeyDelete(batch.ToArray());
+    }
+}
