@@ -65,7 +65,7 @@ public static class ReportFixture
             var s = new MetricsSnapshot(pos, pos, labeled, pos - labeled, 0, pos / 100, 1_700_000_000_000 + pos * 10,
                 auc, 0.69 - 0.05 * progress, 0.55 + 0.1 * progress, auc - 0.03, 10,
                 200, Math.Min(200, labeled), win, 0.68 - 0.06 * progress, 0.6, win - 0.02, 9,
-                300 + pos % 7, 900, 1500, 2500, 10, 400, 0, 0, 0, 1000);
+                300 + pos % 7, 900, 1500, 2500, 10, 400, 0, 0, 10, 400, 400, 0, 1000);
             sb.AppendLine(s.ToJson());
         }
         sb.Append("{\"position\": 2300, \"labe");   // a line cut off while the Trainer was writing
