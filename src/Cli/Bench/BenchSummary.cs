@@ -34,7 +34,8 @@ public static class BenchSummary
         md.AppendLine("# Benchmark summary").AppendLine();
         md.AppendLine($"Written {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC from {source}.").AppendLine();
         md.AppendLine($"**Machine:** {Machine()}. Each reference is measured in the same run on the same machine, so the ratio holds " +
-                      "better than the absolute value when the machine is shared; the load average at each start says how busy it was.").AppendLine();
+                      "better than the absolute value when the machine is shared; the load average (1, 5, 15 min) at each start says how busy it was: " +
+                      $"above {Environment.ProcessorCount}, other work was competing for the cores.").AppendLine();
         md.AppendLine("| benchmark | value | same-run reference | reference value | ratio | target | result | measured | load at start | seconds |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var o in outcomes)

@@ -134,7 +134,7 @@ public static class HtmlPage
             h.Append($"<tr><td>{E(name)}</td><td>{s.Position:N0}</td><td>{s.Labeled:N0}</td><td>{F(s.Auc)}</td><td>{F(s.WindowAuc)}</td><td>{F(s.MemberAuc)}</td><td>{F(s.WindowMemberAuc)}</td>" +
                      $"<td>{F(s.LogLoss)}</td><td>{F(s.WindowLogLoss)}</td><td>{F(s.Accuracy)}</td><td>{s.ModelVersion:N0}</td></tr>");
         Row(on.FirstPassComplete ? "end of the first pass" : "end of the run (first pass not complete)", on.AtFirstPass);
-        if (on.Last != on.AtFirstPass) Row("end of the run", on.Last);
+        if (on.Last.Position != on.AtFirstPass.Position) Row("end of the run", on.Last);
         h.Append("</table>");
         Figures(h, charts.Where(c => c.Section == "online"));
     }

@@ -56,7 +56,7 @@ public static class MarkdownPage
             void Row(string name, KkboxNcf.Trainer.Metrics.MetricsSnapshot s) =>
                 md.AppendLine($"| {name} | {s.Position:N0} | {s.Labeled:N0} | {F(s.Auc)} | {F(s.WindowAuc)} | {F(s.MemberAuc)} | {F(s.WindowMemberAuc)} | {F(s.LogLoss)} | {F(s.WindowLogLoss)} | {F(s.Accuracy)} |");
             Row(on.FirstPassComplete ? "end of the first pass" : "end of the run (first pass not complete)", on.AtFirstPass);
-            if (on.Last != on.AtFirstPass) Row("end of the run", on.Last);
+            if (on.Last.Position != on.AtFirstPass.Position) Row("end of the run", on.Last);
             md.AppendLine();
         }
         Charts(md, charts, "online");

@@ -89,11 +89,14 @@ public static class Reading
 
             if (pass.MemberAuc is { } mAuc && pass.Auc is { } gAuc)
             {
-                string online = $"Per-member AUC online is {F(mAuc)}, {(Math.Abs(mAuc - gAuc) < Agree ? "close to" : mAuc < gAuc ? "below" : "above")} the global {F(gAuc)}";
-                string off = reference is not null && double.IsFinite(reference.Test.MeanMemberAuc)
-                    ? $"; offline {reference.Name} has mean member AUC {F(reference.Test.MeanMemberAuc)} against global {F(reference.Test.Auc)}" : "";
-                r.Add(online + off + ". " + (mAuc < gAuc - Agree
-                    ? "Within one member, ranking replays above non-replays is harder than telling members who replay a lot from those who do not, which the global AUC also rewards."
+                static string Rel(double member, double global) =>
+                    Math.Abs(member - global) < Agree ? "close to" : member < global ? $"{F(global - member)} below" : $"{F(member - global)} above";
+                bool offlineKnown = reference is not null && double.IsFinite(reference.Test.MeanMemberAuc);
+                string off = offlineKnown
+                    ? $"; offline {reference!.Name}'s mean member AUC {F(reference.Test.MeanMemberAuc)} is {Rel(reference.Test.MeanMemberAuc, reference.Test.Auc)} its global {F(reference.Test.Auc)}" : "";
+                bool lower = mAuc < gAuc - Agree || (offlineKnown && reference!.Test.MeanMemberAuc < reference.Test.Auc - Agree);
+                r.Add($"Per-member AUC online is {F(mAuc)}, {Rel(mAuc, gAuc)} the global {F(gAuc)}{off}. " + (lower
+                    ? "Where it is lower, ranking one member's replays above their other listens is harder than telling members who replay a lot from those who do not, which the global AUC also rewards."
                     : "Ranking within a member is as easy as ranking across members here."));
             }
         }
@@ -130,7 +133,10 @@ public static class Reading
             string cmp = fr.EventToModel?.P50 is { } a && fr.EventToList?.P50 is { } b
                 ? b < a ? " Lists follow listens faster than the model does: the Scorer re-ranks a member from its own consumer with the model it has, without waiting for training." : " Lists lag the model: a list is re-scored after the listen has already been trained on."
                 : "";
-            r.Add("Freshness: " + string.Join("; ", parts) + "." + cmp);
+            string backlog = fr.EventToModel?.P50 is > 5_000 && on?.Last.EventsPerSecond is { } eps
+                ? $" Event-to-model time counts from when Ingest produced the listen, so it includes the backlog waiting in Kafka: the Trainer ran at {eps:N0} listens/s at the end, and a replay faster than that queues listens (bounded by Ingest's --max-lag); it measures the queue more than the training step."
+                : "";
+            r.Add("Freshness: " + string.Join("; ", parts) + "." + cmp + backlog);
         }
 
         foreach (var (section, why) in d.Missing) r.Add($"Not in this report ({section.Replace('_', ' ')}): {why}");
@@ -139,7 +145,24 @@ public static class Reading
         if (on is { EarlierRunsIgnored: > 0 }) r.Add($"{on.File} also holds {on.EarlierRunsIgnored} earlier run(s) that started again from the beginning; only the newest is reported.");
         if (on is { Resumes: > 0 }) r.Add($"The Trainer resumed from a checkpoint {on.Resumes} time(s); the repeated stretch is reported from the resumed run.");
         if (offline?.Data is { } od && d.Sources.Data is { } dd && Path.GetFullPath(od) != Path.GetFullPath(dd))
-            r.Add($"Caution: the offline results were computed on {od}, not on the --data folder {Path.GetFullPath(dd)}; offline and online may not compare like with like.");
+            r.Add(SameTrainFile(od, dd) switch
+            {
+                true => $"The offline results were computed on {od}, whose train.csv is byte for byte the one in {dd}.",
+                false => $"Caution: the offline results were computed on {od}, whose train.csv differs from the one in {dd}: offline and online do not compare like with like.",
+                null => $"Caution: the offline results were computed on {od}, not on the --data folder {dd}, and the two train.csv files cannot be compared (one is missing); offline and online may not compare like with like.",
+            });
         return r;
+    }
+
+    /// <summary>Whether two folders hold the same train.csv (size, then SHA-256); null when either is missing.</summary>
+    static bool? SameTrainFile(string a, string b)
+    {
+        var fa = new FileInfo(Path.Combine(a, "train.csv"));
+        var fb = new FileInfo(Path.Combine(b, "train.csv"));
+        if (!fa.Exists || !fb.Exists) return null;
+        if (fa.Length != fb.Length) return false;
+        using var sa = fa.OpenRead();
+        using var sb = fb.OpenRead();
+        return System.Security.Cryptography.SHA256.HashData(sa).AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData(sb));
     }
 }
