@@ -39,6 +39,7 @@ public class ReportPageTests
         Assert.DoesNotContain("@import", html);
         Assert.DoesNotContain("url(", html);
         Assert.DoesNotContain("Not available", html);   // every input was given
+        Assert.DoesNotContain("Caution", html);         // the offline results come from the same data folder
         foreach (string id in ExpectedCharts) Assert.Contains($"data-chart=\"{id}\"", html);
         Assert.Equal(Regex.Matches(html, "data-chart=").Count, Regex.Matches(html, "<svg").Count);
 
@@ -129,6 +130,28 @@ public class ReportPageTests
         run = Report("--data", data, "--out", outDir);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("real KKBOX data, whose best reachable AUC nobody knows", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+
+    [Fact]
+    public void OfflineResultsOfOtherDataAreFlagged()
+    {
+        using var dir = new TempDir();
+        string offlineData = ReportFixture.Data(Path.Combine(dir.Path, "a"));
+        string offline = ReportFixture.Offline(dir.Path, offlineData);
+        string sameContent = ReportFixture.Data(Path.Combine(dir.Path, "b"));
+        string outDir = dir.File("report");
+
+        var run = Report("--offline", offline, "--data", sameContent, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("byte for byte", run.Output);
+        Assert.DoesNotContain("Caution", run.Output);
+
+        File.AppendAllText(Path.Combine(sameContent, "train.csv"), "m1,s1,discover,Discover Feature,online-playlist,1\n");
+        File.AppendAllText(Path.Combine(sameContent, "train_truth.csv"), $"{ReportFixture.Listens + 1},0.5\n");
+        run = Report("--offline", offline, "--data", sameContent, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("Caution", run.Output);
+        Assert.Contains("differs", run.Output);
     }
 
     [Fact]
