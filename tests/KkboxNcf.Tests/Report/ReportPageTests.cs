@@ -63,10 +63,9 @@ public class ReportPageTests
         string probe = Path.Combine(outDir, "probe.html");
         File.WriteAllText(probe, html.Replace("</body>", """
             <script>
-            const rows = [...document.querySelectorAll('figure[data-chart] svg')].map(s => {
-              const b = s.getBoundingClientRect();
-              return [s.parentElement.dataset.chart, b.left, b.top + window.scrollY, b.width, b.height].map(v => typeof v === 'number' ? Math.round(v) : v).join(' ');
-            });
+            const box = e => { const b = e ? e.getBoundingClientRect() : { left: 0, top: -window.scrollY, width: 0, height: 0 }; return [b.left, b.top + window.scrollY, b.width, b.height]; };
+            const rows = [...document.querySelectorAll('figure[data-chart] svg')].map(s =>
+              [s.parentElement.dataset.chart, ...box(s), ...box(s.querySelector('g.plot-data'))].map(v => typeof v === 'number' ? Math.round(v) : v).join(' '));
             const pre = document.createElement('pre'); pre.id = 'probe';
             pre.textContent = rows.join('\n') + '\npage ' + Math.ceil(document.querySelector('main').getBoundingClientRect().bottom + window.scrollY);
             document.body.appendChild(pre);
@@ -97,11 +96,14 @@ public class ReportPageTests
         {
             Assert.True(b[2] > 100 && b[3] > 100, $"chart {id} is {b[2]}x{b[3]} px");
             Assert.True(b[1] + b[3] <= image.Height, $"chart {id} lies below the screenshot");
-            // drawn: axes and text in the chart; plotted: series colour, not only grey frame
+            // drawn: axes and text in the chart
             double ink = Share(image, b[0], b[1], b[2], b[3], IsInk);
-            long colour = Count(image, b[0], b[1], b[2], b[3], IsColour);
             Assert.True(ink > 0.01, $"chart {id} is empty ({ink:P2} ink)");
-            Assert.True(colour > 40, $"chart {id} shows no plotted data ({colour} coloured pixels)");
+            // plotted: the data group (lines, bars, boxes; not the legend) has an extent and shows series colour
+            // (widened by the stroke, which the geometry box leaves out: a flat line has height 0)
+            Assert.True(b[6] + b[7] > 0, $"chart {id} has nothing in its data group");
+            long colour = Count(image, b[4] - 3, b[5] - 3, b[6] + 6, b[7] + 6, IsColour);
+            Assert.True(colour > 150, $"chart {id} shows no plotted data ({colour} coloured pixels in its data area)");
         }
     }
 

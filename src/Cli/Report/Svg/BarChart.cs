@@ -34,6 +34,7 @@ public sealed class BarChart
         svg.Line(Left, Top + PlotHeight, Left + plotW, Top + PlotHeight, Palette.Axis);
         svg.Text(16, Top + PlotHeight / 2, YLabel, "middle", 12, rotate: -90);
         double slot = plotW / Categories.Count, barW = Math.Min(40, slot * 0.8 / Series.Count);
+        svg.BeginData();
         for (int c = 0; c < Categories.Count; c++)
         {
             double start = Left + slot * c + (slot - barW * Series.Count) / 2;
@@ -46,6 +47,7 @@ public sealed class BarChart
                 svg.Text(x + barW / 2, Y(v) - 3, v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), "middle", 9, Palette.Axis);
             }
         }
+        svg.EndData();
         double lx = Left;
         for (int s = 0; s < Series.Count; s++)
         {

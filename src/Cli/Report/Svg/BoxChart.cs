@@ -32,6 +32,7 @@ public sealed class BoxChart
         }
         svg.Line(Left, Top + PlotHeight, Left + plotW, Top + PlotHeight, Palette.Axis);
         double slot = plotW / Boxes.Count;
+        svg.BeginData();
         for (int i = 0; i < Boxes.Count; i++)
         {
             var b = Boxes[i];
@@ -49,6 +50,7 @@ public sealed class BoxChart
             svg.Line(cx - half, Y(b.Median), cx + half, Y(b.Median), color, 2.5);
             svg.Diamond(cx, Y(b.Mean), 4, "#ffffff", color);
         }
+        svg.EndData();
         return svg.ToString();
     }
 }

@@ -86,6 +86,7 @@ public sealed class LineChart
         svg.Text(16, Top + plotH / 2, YLabel, "middle", 12, rotate: -90);
 
         foreach (var h in HLines) svg.Line(Left, Y(h.Y), Left + plotW, Y(h.Y), h.Color, 1.5, h.Dash);
+        svg.BeginData();
         for (int i = 0; i < Series.Count; i++)
         {
             var s = Series[i];
@@ -95,6 +96,7 @@ public sealed class LineChart
                 foreach (var p in s.Points)
                     if (p.Y is { } y && double.IsFinite(y) && (!LogY || y > 0)) svg.Circle(X(p.X), Y(y), 3.5, color);
         }
+        svg.EndData();
 
         double ly = Top + plotH + 52;
         int e = 0;

@@ -51,5 +51,10 @@ public sealed class SvgWriter
         _sb.Append($"<text x=\"{N(x)}\" y=\"{N(y)}\" font-size=\"{N(size)}\" fill=\"{fill}\" text-anchor=\"{anchor}\"" +
                    $"{(bold ? " font-weight=\"600\"" : "")}{(rotate != 0 ? $" transform=\"rotate({N(rotate)} {N(x)} {N(y)})\"" : "")}>{Esc(text)}</text>");
 
+    /// <summary>A group around what shows the data (lines, bars, boxes): the rendering test looks for plotted pixels inside it.</summary>
+    public void BeginData() => _sb.Append("<g class=\"plot-data\">");
+
+    public void EndData() => _sb.Append("</g>");
+
     public override string ToString() => _sb + "</svg>";
 }
