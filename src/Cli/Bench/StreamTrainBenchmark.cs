@@ -45,6 +45,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
         int events = (int)args.Long("events", 200_000);
         int batchSize = (int)args.Long("batch-size", 4096);
         int offlineRounds = (int)args.Long("offline-rounds", 2);
+        int streamRounds = (int)args.Long("stream-rounds", 2);
         var options = new OnlineTrainerOptions
         {
             StepBatchSize = (int)args.Long("step-batch", 512),
@@ -80,8 +81,23 @@ public sealed class StreamTrainBenchmark : IBenchmark
         ProduceAll(producer, Topics.SongExtras, extras.Select(e => (e.SongId, Messages.Encode(e))), ct);
         producer.Flush(ct);
 
-        var stream = RunStream(kafka, settings, producer, listens, options, ct);
-        using var trainer = stream.Trainer;
+        Preload(kafka, producer, listens, ct);
+        // the machine is shared: the best of --stream-rounds runs (each a new model from the first listen) counts
+        StreamRun? stream = null;
+        var streamRates = new List<double>();
+        for (int round = 0; round < streamRounds; round++)
+        {
+            var run = RunStream(kafka, settings, producer, listens, options, ct);
+            streamRates.Add(run.EventsPerSecond);
+            Console.WriteLine($"stream round {round + 1}: {run.EventsPerSecond:N0} listens/s");
+            if (stream is null || run.EventsPerSecond > stream.EventsPerSecond)
+            {
+                stream?.Trainer.Dispose();
+                stream = run;
+            }
+            else run.Trainer.Dispose();
+        }
+        using var trainer = stream!.Trainer;
         Console.WriteLine($"stream: {stream.EventsPerSecond:N0} listens/s over {events:N0} listens ({stream.Seconds:F1} s: scoring {stream.ScoreSeconds:F1} s, training {stream.TrainSeconds:F1} s); " +
             $"online AUC {trainer.Metrics.Cumulative.Auc:F4}, last {trainer.Metrics.WindowSize:N0} {trainer.Metrics.Window.Auc:F4}");
 
@@ -132,6 +148,8 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["stream_train_seconds"] = stream.TrainSeconds,
                 ["stream_other_seconds"] = stream.Seconds - stream.ScoreSeconds - stream.TrainSeconds,
                 ["offline_rounds_examples_per_s"] = offlineRates.ToArray(),
+                ["stream_rounds_listens_per_s"] = streamRates.ToArray(),
+                ["rounds_rule"] = "value = best stream round, reference = best offline round (the machine is shared; best of each is the like-for-like comparison)",
                 ["online_auc"] = trainer.Metrics.Cumulative.Auc,
                 ["online_window_auc"] = trainer.Metrics.Window.Auc,
                 ["retention"] = $"the {events:N0} listens were pre-loaded before the measurement (watermarks checked: none dropped by the mock's ~5 MiB per partition retention; raise --events only while that holds); all consumed",
@@ -169,6 +187,26 @@ public sealed class StreamTrainBenchmark : IBenchmark
         return encoded.Count / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Pre-loads the listens, so no producer competes with the Trainer for the cores while it is
+    /// measured (in production Ingest runs elsewhere), and checks the mock kept every one of them.
+    /// </summary>
+    static void Preload(KafkaSettings kafka, IProducer<byte[]?, byte[]?> producer, IReadOnlyList<ListenRecorded> listens, CancellationToken ct)
+    {
+        var preload = Stopwatch.StartNew();
+        foreach (var l in listens) Produce(producer, ListensTopic, l.Msno, Messages.Encode(l), ct);
+        producer.Flush(ct);
+        if (Interlocked.Read(ref _undelivered) > 0) throw new InvalidOperationException($"{_undelivered} messages were not delivered to the mock broker");
+        using (var probe = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, "bench-probe", "bench-probe")).Build())
+        {
+            var marks = Enumerable.Range(0, Partitions).Select(p => probe.QueryWatermarkOffsets(new TopicPartition(ListensTopic, p), TimeSpan.FromSeconds(10))).ToArray();
+            if (marks.Any(m => m.Low.Value != 0) || marks.Sum(m => m.High.Value) != listens.Count)
+                throw new InvalidOperationException($"the mock broker dropped listens (retention ~5 MiB per partition): lower --events; watermarks {string.Join(", ", marks.Select(m => $"{m.Low.Value}-{m.High.Value}"))}");
+        }
+        Console.WriteLine($"pre-loaded {listens.Count:N0} listens into {Partitions} partitions in {preload.Elapsed.TotalSeconds:F1} s; none dropped");
+
+    }
+
     static Listen ToListen(ListenRecorded l) => new(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target);
 
     sealed record StreamRun(OnlineTrainer Trainer, double EventsPerSecond, double Seconds, double ScoreSeconds, double TrainSeconds);
@@ -182,20 +220,6 @@ public sealed class StreamTrainBenchmark : IBenchmark
         using var metadata = new MetadataReader(kafka, settings, deadLetters, NullLogger.Instance);
         metadata.Start();
         if (!metadata.WaitCaughtUp(TimeSpan.FromMinutes(2), ct)) throw new TimeoutException("metadata did not catch up");
-
-        // Pre-load the listens, so no producer competes with the Trainer for the 2 cores while it is
-        // measured (in production Ingest runs elsewhere); then check the mock kept every one of them.
-        var preload = Stopwatch.StartNew();
-        foreach (var l in listens) Produce(producer, ListensTopic, l.Msno, Messages.Encode(l), ct);
-        producer.Flush(ct);
-        if (Interlocked.Read(ref _undelivered) > 0) throw new InvalidOperationException($"{_undelivered} messages were not delivered to the mock broker");
-        using (var probe = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(kafka, "bench-probe", "bench-probe")).Build())
-        {
-            var marks = Enumerable.Range(0, Partitions).Select(p => probe.QueryWatermarkOffsets(new TopicPartition(ListensTopic, p), TimeSpan.FromSeconds(10))).ToArray();
-            if (marks.Any(m => m.Low.Value != 0) || marks.Sum(m => m.High.Value) != listens.Count)
-                throw new InvalidOperationException($"the mock broker dropped listens (retention ~5 MiB per partition): lower --events; watermarks {string.Join(", ", marks.Select(m => $"{m.Low.Value}-{m.High.Value}"))}");
-        }
-        Console.WriteLine($"pre-loaded {listens.Count:N0} listens into {Partitions} partitions in {preload.Elapsed.TotalSeconds:F1} s; none dropped");
 
         long consumed = 0;
         var config = KafkaClientConfigs.Consumer(kafka, "bench-stream-train", "bench-stream-train");

@@ -87,8 +87,8 @@ public sealed class NcfModel : RecModel, IDotProductModel
         var memberPart = memberInput.index_select(1, memberCols.Member).matmul(w1.index_select(1, memberCols.Layer).t()) + l1.bias!;
 
         var h1 = torch.nn.functional.relu(songPart.index_select(0, pairSong) + memberPart.index_select(0, pairMember));
-        var h2 = torch.nn.functional.relu(l2.forward(h1));
-        var h3 = torch.nn.functional.relu(l3.forward(h2));
+        var h2 = Layer(l2, h1);
+        var h3 = Layer(l3, h2);
         var mf = member.narrow(1, _nnWidth, nDim).index_select(0, pairMember) * song.narrow(1, _nnWidth, nDim).index_select(0, pairSong);
         var logit = l4.forward(torch.cat([mf, h3], 1)).squeeze(1)
             + member.select(1, _nnWidth + nDim).index_select(0, pairMember) + song.select(1, _nnWidth + nDim).index_select(0, pairSong);

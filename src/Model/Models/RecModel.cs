@@ -21,22 +21,6 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The precision of the MLP tower's matrix products: float32, or bfloat16 (mixed precision: the
-    /// weights stay float32 and get float32 gradients; inputs and weights are rounded to bf16 for the
-    /// products, which accumulate in float32). Embeddings, GMF, biases and the loss stay float32.
-    /// </summary>
-    public ScalarType MlpPrecision { get; set; } = ScalarType.Float32;
-
-    /// <summary>relu(layer(x)) at MlpPrecision; the result is float32.</summary>
-    protected Tensor Layer(Linear layer, Tensor x, bool relu = true)
-    {
-        Tensor y;
-        if (MlpPrecision == ScalarType.Float32) y = layer.forward(x);
-        else y = torch.nn.functional.linear(x.to(MlpPrecision), layer.weight!.to(MlpPrecision), layer.bias!.to(MlpPrecision)).to(ScalarType.Float32);
-        return relu ? torch.nn.functional.relu(y) : y;
-    }
-
-    /// <summary>
     /// The state of the generator that initialises rows added by growth: a checkpoint keeps it so a
     /// restored model grows exactly as the model it was saved from would have.
     /// </summary>
@@ -52,6 +36,22 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
             using var state = torch.tensor(value, dtype: uint8);
             Init.set_state(state);
         }
+    }
+
+    /// <summary>
+    /// The precision of the MLP tower's matrix products: float32, or bfloat16 (mixed precision: the
+    /// weights stay float32 and get float32 gradients; inputs and weights are rounded to bf16 for the
+    /// products, which accumulate in float32). Embeddings, GMF, biases and the loss stay float32.
+    /// </summary>
+    public ScalarType MlpPrecision { get; set; } = ScalarType.Float32;
+
+    /// <summary>relu(layer(x)) at MlpPrecision; the result is float32.</summary>
+    protected Tensor Layer(Linear layer, Tensor x, bool relu = true)
+    {
+        Tensor y;
+        if (MlpPrecision == ScalarType.Float32) y = layer.forward(x);
+        else y = torch.nn.functional.linear(x.to(MlpPrecision), layer.weight!.to(MlpPrecision), layer.bias!.to(MlpPrecision)).to(ScalarType.Float32);
+        return relu ? torch.nn.functional.relu(y) : y;
     }
 
     /// <summary>The generator that initialises this model's weights.</summary>

@@ -221,6 +221,8 @@ public sealed class ModelFitter : IDisposable
 
     public void Dispose()
     {
+        // the model outlives its trainer: its forwards must stop recording rows for an optimizer that is gone
+        foreach (var table in _model.Tables) table.RowSparse = false;
         _dense.Dispose();
         _shuffle.Dispose();
     }

@@ -27,6 +27,9 @@ public sealed class SongTrends(double halfLifeListens)
 
     public IReadOnlyList<string> Popular(int n) => Top(n, c => c.Total);
 
+    /// <summary>A song's share of all listens read (0 when never heard).</summary>
+    public double Share(string songId) => _position == 0 || !_songs.TryGetValue(songId, out var c) ? 0 : (double)c.Total / _position;
+
     public IReadOnlyList<string> Rising(int n) => Top(n, c => c.Recent * Math.Exp(-_lambda * (_position - c.LastAt)));
 
     IReadOnlyList<string> Top(int n, Func<SongCount, double> score)

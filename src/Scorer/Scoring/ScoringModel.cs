@@ -33,6 +33,14 @@ public sealed class ScoringModel : IDisposable
         var bias = _factors.SongBias.AsSpan(0, Songs).ToArray();
         bias[Vocabulary.UnknownRow] = float.NegativeInfinity;
         _songBias = torch.tensor(bias);
+        // the candidate kernel's layout: one row of song values per dimension, padded to whole vectors with -inf biases
+        PaddedSongs = (Songs + 7) / 8 * 8;
+        SongColumns = new float[_factors.Dim * PaddedSongs];
+        for (int s = 0; s < Songs; s++)
+            for (int d = 0; d < _factors.Dim; d++) SongColumns[d * PaddedSongs + s] = _factors.Songs[s * _factors.Dim + d];
+        PaddedSongBias = new float[PaddedSongs];
+        Array.Fill(PaddedSongBias, float.NegativeInfinity);
+        bias.CopyTo(PaddedSongBias, 0);
         Bundle.Model.eval();
     }
 
@@ -57,6 +65,15 @@ public sealed class ScoringModel : IDisposable
     public Tensor SongBias => _songBias;
 
     public DotProductFactors Factors => _factors;
+
+    /// <summary>Songs rounded up to a multiple of 8 (one 256-bit vector of floats).</summary>
+    public int PaddedSongs { get; }
+
+    /// <summary>The dot-product song vectors by dimension: [dim x PaddedSongs], zero past Songs.</summary>
+    public float[] SongColumns { get; }
+
+    /// <summary>Song biases over PaddedSongs; -inf at the unknown row and past Songs, so they are never candidates.</summary>
+    public float[] PaddedSongBias { get; }
 
     /// <summary>The model's row of a member, or the unknown row 0 (a member the model has not met).</summary>
     public int UserRow(string msno)

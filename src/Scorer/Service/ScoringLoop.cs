@@ -298,12 +298,10 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         if (_refreshAt < _refresh.Count) return;
 
         var popular = _trends.Popular(settings.K);
+        // the fallback list's score is the song's share of the listens read
         if (popular.Count > 0)
-        {
-            double total = Math.Max(1, _trends.Listens);
             _writer.WritePopular(new RecommendationList("", model.Version, ServingContexts.Popular, "", "", "", Now(), 0,
-                popular.Select(id => new RecommendedSong(id, 0)).ToArray()));
-        }
+                popular.Select(id => new RecommendedSong(id, (float)_trends.Share(id))).ToArray()));
         _writer.SetCurrentModel(model.Version);
         Interlocked.Exchange(ref _servingVersion, model.Version);
         double seconds = _refreshClock.Elapsed.TotalSeconds;

@@ -40,6 +40,8 @@ public class MemberStateTests
         Assert.Equal(["old-hit", "new-hit"], t.Popular(2));
         Assert.Equal(["new-hit", "once", "old-hit"], t.Rising(3));
         Assert.Empty(t.Popular(0));
+        Assert.Equal(100 / 161.0, t.Share("old-hit"), 9);
+        Assert.Equal(0, t.Share("never"));
     }
 
     [Fact]

@@ -45,6 +45,13 @@ public class ScoringTests
             var expected = Enumerable.Range(1, model.Songs - 1).OrderByDescending(s => factors.Score(users[i], s)).Take(20).Order();
             Assert.Equal(expected, top[i].Order());
         }
+        // with exclusions: the next best instead, and never more songs than remain
+        var excluded = new HashSet<int>(top[0]);
+        var next = CandidateStage.TopByDotProduct(model, [1], [excluded], 20)[0];
+        Assert.Equal(Enumerable.Range(1, model.Songs - 1).Where(s => !excluded.Contains(s)).OrderByDescending(s => factors.Score(1, s)).Take(20).Order(), next.Order());
+        var all = Enumerable.Range(1, model.Songs - 1).ToHashSet();
+        all.Remove(7);
+        Assert.Equal([7], CandidateStage.TopByDotProduct(model, [1], [all], 20)[0]);
     }
 
     [Fact]
