@@ -117,6 +117,8 @@ infra_status() {
 
 # ./kkbox test: everything a fresh machine needs, then the whole test suite; stops only what it started.
 kkbox_test() {
+  # the report test renders the HTML report in headless Chromium
+  command -v chromium >/dev/null || apt_install chromium
   kkbox_build
   infra_up
   local started_broker=$STARTED_BROKER started_redis=$STARTED_REDIS

@@ -21,6 +21,7 @@ public static class CommandLine
         new Offline.OfflineCommand(),
         new Serving.RecsCommand(),
         new Serving.ServingCommand(),
+        new Report.ReportCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

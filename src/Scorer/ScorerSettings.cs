@@ -27,6 +27,8 @@ public sealed class ScorerSettings : ISettings
     public int RisingCandidates { get; set; } = 25;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
+    /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>
+    public int ExtrasEverySeconds { get; set; } = 30;
     /// <summary>Members per matrix product (memory: about block x songs x 4 bytes, twice).</summary>
     public int CandidateBlock { get; set; } = 256;
     /// <summary>Leave songs the member has heard out of their lists.</summary>
@@ -80,6 +82,7 @@ public sealed class ScorerSettings : ISettings
         if (PopularCandidates < 0) yield return $"Scorer:PopularCandidates must be 0 or more, got {PopularCandidates}";
         if (RisingCandidates < 0) yield return $"Scorer:RisingCandidates must be 0 or more, got {RisingCandidates}";
         if (!(RisingHalfLifeListens >= 1)) yield return $"Scorer:RisingHalfLifeListens must be at least 1, got {RisingHalfLifeListens}";
+        if (ExtrasEverySeconds < 1) yield return $"Scorer:ExtrasEverySeconds must be at least 1, got {ExtrasEverySeconds}";
         if (CandidateBlock < 1) yield return $"Scorer:CandidateBlock must be at least 1, got {CandidateBlock}";
         if (!ListeningContext.TryParse(DefaultContext, out _)) yield return $"Scorer:DefaultContext must be \"tab|screen|type\", got \"{DefaultContext}\"";
         if (!string.IsNullOrWhiteSpace(DiscoverContext) && !ListeningContext.TryParse(DiscoverContext, out _))

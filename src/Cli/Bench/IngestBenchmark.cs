@@ -20,6 +20,8 @@ public sealed class IngestBenchmark : IBenchmark
     public string Name => "ingest";
     public string Description => "train.csv -> acknowledged Kafka records, events/s vs producing pre-built records";
 
+    public bool ReadsData => true;
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "full"));

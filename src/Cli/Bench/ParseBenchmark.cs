@@ -17,6 +17,8 @@ public sealed class ParseBenchmark : IBenchmark
     public string Name => "parse";
     public string Description => "train.csv reader rows/s vs a plain line count";
 
+    public bool ReadsData => true;
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "full"));

@@ -26,6 +26,8 @@ public sealed class ScoreBenchmark : IBenchmark
 
     public string Description => "full refresh of top-50 lists for every member into Redis vs the exact matrix product alone (same run)";
 
+    public bool ReadsData => true;
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "full"));

@@ -37,6 +37,8 @@ public sealed class StreamTrainBenchmark : IBenchmark
 
     public string Description => "streaming Trainer listens/s (consume, score, train) vs offline ModelFitter on the same events and model; checkpoint write time and size";
 
+    public bool ReadsData => true;
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dataDir = args.Required("data");

@@ -21,7 +21,8 @@ public sealed class ListScorer(ScoringOptions options)
     /// <summary>Time spent in the candidate stage (matrix products) and in the full-model stage so far.</summary>
     public (TimeSpan Candidates, TimeSpan Ranking) StageTimes => (_candidateTime.Elapsed, _rankTime.Elapsed);
 
-    public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs)
+    /// <param name="usualOnly">Only the "usual" lists (the fresh path: a member's discover list changes with their listens only when heard songs are left out).</param>
+    public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs, bool usualOnly = false)
     {
         int n = members.Count;
         var userRows = new int[n];
@@ -48,7 +49,7 @@ public sealed class ListScorer(ScoringOptions options)
             var array = songs.ToArray();
             Array.Sort(array);
             Add(i, ServingContexts.Usual, members[i].Usual, array);
-            if (Options.Discover is { } discover) Add(i, ServingContexts.Discover, discover, array);
+            if (Options.Discover is { } discover && !usualOnly) Add(i, ServingContexts.Discover, discover, array);
         }
 
         void Add(int member, string name, ListeningContext context, int[] songs)

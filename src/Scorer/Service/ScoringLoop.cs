@@ -42,6 +42,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     int _refreshAt;
     Stopwatch _refreshClock = new();
     Task<ScoringModel>? _loading;
+    IReadOnlyList<string>? _extras;
+    readonly Stopwatch _extrasClock = new();
     CheckpointPublished? _loadingAnnouncement, _newest;
     long _servingVersion = -1, _deadLetters, _failedCheckpoints;
     IProducer<byte[]?, byte[]?>? _producer;
@@ -208,6 +210,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         old?.Dispose();
         log.LogInformation("Model {Version} loaded ({Users:N0} members, {Songs:N0} songs); refreshing the owned members' lists",
             _model.Version, _model.Users - 1, _model.Songs - 1);
+        _extras = null;
         QueueRefresh(_ownership.Owned, append: false);
     }
 
@@ -276,7 +279,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     {
         var batch = _dirty.Take(settings.FreshBatchMembers).ToList();
         var members = batch.Select(kv => _activity.ToScore(kv.Key, _fallback)).ToList();
-        Write(_scorer.Score(_model!, members, Extras(), Now()));
+        // the discover list depends on the member's listens only through the songs left out
+        Write(_scorer.Score(_model!, members, Extras(), Now(), usualOnly: !settings.ExcludeHeard));
         long now = Now();
         foreach (var (msno, produced) in batch)
         {
@@ -309,8 +313,20 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
             model.Version, _refresh.Count, seconds, _refresh.Count / Math.Max(seconds, 1e-3));
     }
 
-    IReadOnlyList<string> Extras() =>
-        [.. _trends.Popular(settings.PopularCandidates), .. _trends.Rising(settings.RisingCandidates)];
+    /// <summary>
+    /// The popular and rising songs every member's candidates get, recomputed at most every
+    /// ExtrasEverySeconds: each new one costs a forward pass for every member re-scored, and finding
+    /// them scans every song.
+    /// </summary>
+    IReadOnlyList<string> Extras()
+    {
+        if (_extras is null || _extrasClock.Elapsed.TotalSeconds >= settings.ExtrasEverySeconds)
+        {
+            _extras = [.. _trends.Popular(settings.PopularCandidates), .. _trends.Rising(settings.RisingCandidates)];
+            _extrasClock.Restart();
+        }
+        return _extras;
+    }
 
     void Write(List<RecommendationList> lists)
     {
