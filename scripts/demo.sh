@@ -157,7 +157,9 @@ kkbox_demo() {
   run_cli serving sample --members 3 --k 5 --data "$data" || true
 
   demo_stop_all
-  run_cli report --data "$data" --offline "$DEMO_DIR/offline" --online "$DEMO_DIR" --out "$DEMO_DIR/report" \
+  local offline_arg=()
+  [ -f "$DEMO_DIR/offline/metrics.json" ] && offline_arg=(--offline "$DEMO_DIR/offline")
+  run_cli report --data "$data" "${offline_arg[@]}" --online "$DEMO_DIR/trainer-metrics.jsonl,$DEMO_DIR/scorer-metrics.jsonl" --out "$DEMO_DIR/report" \
     || say "the report could not be written"
   demo_cleanup
   trap - EXIT INT TERM

@@ -138,3 +138,14 @@ kkbox_test() {
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
   return $rc
 }
+
+# ./kkbox bench NAME: the benchmarks that need Redis or the shared broker find them up; stops what it started.
+kkbox_bench() {
+  kkbox_build_quiet
+  infra_up
+  local started_broker=$STARTED_BROKER started_redis=$STARTED_REDIS rc=0
+  run_cli bench "$@" || rc=$?
+  [ "$started_broker" = 1 ] && broker_down
+  [ "$started_redis" = 1 ] && redis_down
+  return $rc
+}
