@@ -88,32 +88,10 @@ public sealed class PerMemberAuc
         public void Add(float score, bool positive)
         {
             var other = positive ? Neg : Pos;
-            int lo = LowerBound(other, score), hi = UpperBound(other, score);
+            int lo = ScoreCounts.LowerBound(other, score), hi = ScoreCounts.UpperBound(other, score);
             _twiceU += positive ? 2L * lo + (hi - lo) : 2L * (other.Count - hi) + (hi - lo);
             var own = positive ? Pos : Neg;
-            own.Insert(UpperBound(own, score), score);
-        }
-
-        static int LowerBound(List<float> list, float x)
-        {
-            int lo = 0, hi = list.Count;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                if (list[mid] < x) lo = mid + 1; else hi = mid;
-            }
-            return lo;
-        }
-
-        static int UpperBound(List<float> list, float x)
-        {
-            int lo = 0, hi = list.Count;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                if (list[mid] <= x) lo = mid + 1; else hi = mid;
-            }
-            return lo;
+            own.Insert(ScoreCounts.UpperBound(own, score), score);
         }
     }
 }

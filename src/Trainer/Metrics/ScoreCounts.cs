@@ -76,7 +76,8 @@ public sealed class ScoreCounts
         return s;
     }
 
-    static int LowerBound(List<float> list, float x)
+    /// <summary>First index whose value is not below x (the list is sorted).</summary>
+    internal static int LowerBound(List<float> list, float x)
     {
         int lo = 0, hi = list.Count;
         while (lo < hi)
@@ -87,7 +88,8 @@ public sealed class ScoreCounts
         return lo;
     }
 
-    static int UpperBound(List<float> list, float x)
+    /// <summary>First index whose value is above x (the list is sorted).</summary>
+    internal static int UpperBound(List<float> list, float x)
     {
         int lo = 0, hi = list.Count;
         while (lo < hi)
