@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -104,12 +105,12 @@ public static class HtmlPage
         foreach (int k in o.Models[0].Test.TopK.Keys.Order())
         {
             h.Append($"<table><tr><th>top {k}: mean over members</th>");
-            foreach (string metric in OfflineTopK.MetricNames) h.Append($"<th>{ReportCharts.MetricTitle(metric)}</th>");
+            foreach (string metric in TopKSummary.MetricNames) h.Append($"<th>{ReportCharts.MetricTitle(metric)}</th>");
             h.Append("</tr>");
             foreach (var m in o.Models)
             {
                 h.Append($"<tr><td>{E(m.Name)}</td>");
-                foreach (string metric in OfflineTopK.MetricNames) h.Append($"<td>{(m.Test.TopK.TryGetValue(k, out var tk) ? F(tk[metric].Mean) : "n/a")}</td>");
+                foreach (string metric in TopKSummary.MetricNames) h.Append($"<td>{(m.Test.TopK.TryGetValue(k, out var tk) ? F(tk[metric].Mean) : "n/a")}</td>");
                 h.Append("</tr>");
             }
             h.Append("</table>");

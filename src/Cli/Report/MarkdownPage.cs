@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Metrics;
 using System.Globalization;
 using System.Text;
 
@@ -37,10 +38,10 @@ public static class MarkdownPage
             md.AppendLine();
             foreach (int k in o.Models[0].Test.TopK.Keys.Order())
             {
-                md.AppendLine($"| top {k} (member means) | " + string.Join(" | ", OfflineTopK.MetricNames.Select(ReportCharts.MetricTitle)) + " |");
-                md.AppendLine("|---" + string.Concat(Enumerable.Repeat("|---", OfflineTopK.MetricNames.Length)) + "|");
+                md.AppendLine($"| top {k} (member means) | " + string.Join(" | ", TopKSummary.MetricNames.Select(ReportCharts.MetricTitle)) + " |");
+                md.AppendLine("|---" + string.Concat(Enumerable.Repeat("|---", TopKSummary.MetricNames.Length)) + "|");
                 foreach (var m in o.Models)
-                    md.AppendLine($"| {m.Name} | " + string.Join(" | ", OfflineTopK.MetricNames.Select(x => m.Test.TopK.TryGetValue(k, out var tk) ? F(tk[x].Mean) : "n/a")) + " |");
+                    md.AppendLine($"| {m.Name} | " + string.Join(" | ", TopKSummary.MetricNames.Select(x => m.Test.TopK.TryGetValue(k, out var tk) ? F(tk[x].Mean) : "n/a")) + " |");
                 md.AppendLine();
             }
         }

@@ -1,53 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
+using KkboxNcf.Model.Metrics;
+
 namespace KkboxNcf.Cli.Report;
 
-/// <summary>Per-member values of one top-k metric as summarised in metrics.json (the values themselves are not written).</summary>
-public sealed record OfflineDistribution(
-    [property: JsonPropertyName("count")] int Count,
-    [property: JsonPropertyName("undefined")] int Undefined,
-    [property: JsonPropertyName("mean")] double Mean,
-    [property: JsonPropertyName("min")] double Min,
-    [property: JsonPropertyName("q1")] double Q1,
-    [property: JsonPropertyName("median")] double Median,
-    [property: JsonPropertyName("q3")] double Q3,
-    [property: JsonPropertyName("max")] double Max);
-
-/// <summary>The seed's per-member top-k metrics at one k.</summary>
-public sealed record OfflineTopK(
-    [property: JsonPropertyName("k")] int K,
-    [property: JsonPropertyName("accuracy")] OfflineDistribution Accuracy,
-    [property: JsonPropertyName("precision")] OfflineDistribution Precision,
-    [property: JsonPropertyName("recall")] OfflineDistribution Recall,
-    [property: JsonPropertyName("f1")] OfflineDistribution F1,
-    [property: JsonPropertyName("auc")] OfflineDistribution Auc)
-{
-    public static readonly string[] MetricNames = ["accuracy", "precision", "recall", "f1", "auc"];
-
-    public OfflineDistribution this[string metric] => metric switch
-    {
-        "accuracy" => Accuracy, "precision" => Precision, "recall" => Recall, "f1" => F1, "auc" => Auc,
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not a top-k metric"),
-    };
-}
-
-/// <summary>A model's test metrics (the Evaluation record of src/Model, as metrics.json spells it).</summary>
-public sealed record OfflineEvaluation(
-    [property: JsonPropertyName("examples")] int Examples,
-    [property: JsonPropertyName("members")] int Members,
-    [property: JsonPropertyName("rmse")] double Rmse,
-    [property: JsonPropertyName("mae")] double Mae,
-    [property: JsonPropertyName("log_loss")] double LogLoss,
-    [property: JsonPropertyName("auc")] double Auc,
-    [property: JsonPropertyName("mean_member_auc")] double MeanMemberAuc,
-    [property: JsonPropertyName("members_with_auc")] int MembersWithAuc,
-    [property: JsonPropertyName("top_k")] IReadOnlyDictionary<int, OfflineTopK> TopK);
+// A model's test metrics are read back into src/Model's own Evaluation records, so the report and
+// `kkbox offline` cannot drift apart on metrics.json's field names.
 
 /// <summary>One model's test evaluation as `kkbox offline` wrote it into metrics.json.</summary>
 public sealed record OfflineModel(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("test")] OfflineEvaluation Test,
+    [property: JsonPropertyName("test")] Evaluation Test,
     [property: JsonPropertyName("train_seconds")] double TrainSeconds,
     [property: JsonPropertyName("settings")] string? Settings);
 

@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Metrics;
 using KkboxNcf.Cli.Report.Svg;
 using KkboxNcf.Trainer.Metrics;
 
@@ -28,7 +29,7 @@ public static class ReportCharts
             if (bars.HasData) charts.Add(new("offline_rmse_mae", "offline", "Global errors of the predicted replay probability (the seed's Fig. 2)" +
                 (offline.BestReachable is null ? "." : "; TRUTH = the generator's true probabilities."), bars.Render()));
             foreach (var k in offline.Models[0].Test.TopK.Keys.Order())
-                foreach (string metric in OfflineTopK.MetricNames)
+                foreach (string metric in TopKSummary.MetricNames)
                 {
                     var box = new BoxChart
                     {
@@ -102,7 +103,7 @@ public static class ReportCharts
         return charts;
     }
 
-    static BoxStats Stats(string name, OfflineDistribution x) => new(name, x.Min, x.Q1, x.Median, x.Q3, x.Max, x.Mean, x.Count);
+    static BoxStats Stats(string name, Distribution x) => new(name, x.Min, x.Q1, x.Median, x.Q3, x.Max, x.Mean, x.Count);
 
     public static string MetricTitle(string metric) => metric switch
     {

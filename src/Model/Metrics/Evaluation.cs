@@ -58,6 +58,15 @@ public sealed record TopKSummary(
         Distribution.Of(members.Select(m => m.Recall)),
         Distribution.Of(members.Select(m => m.F1)),
         Distribution.Of(members.Select(m => m.Auc)));
+
+    /// <summary>The metric names of this record in the seed's order, as metrics.json spells them.</summary>
+    public static readonly string[] MetricNames = ["accuracy", "precision", "recall", "f1", "auc"];
+
+    public Distribution this[string metric] => metric switch
+    {
+        "accuracy" => Accuracy, "precision" => Precision, "recall" => Recall, "f1" => F1, "auc" => Auc,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not a top-k metric"),
+    };
 }
 
 /// <summary>Values over members (NaN left out and counted) with mean and quartiles.</summary>
