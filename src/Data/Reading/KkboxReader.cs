@@ -62,28 +62,12 @@ public static class KkboxReader
     public static FileReadStats ScanListens(string path, ReadReport report, ListenHandler handler, CancellationToken ct = default)
     {
         using var csv = OpenListens(path, out bool isTest);
-        var stats = report.For(Path.GetFileName(path));
-        long row = 0, accepted = 0;
-        try
+        return Scan(csv, Path.GetFileName(path), report, (csv, status, row) =>
         {
-            while (true)
-            {
-                var status = csv.ReadRow();
-                if (status == CsvRowStatus.End) break;
-                row++;
-                if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
-                string? reason = TryListen(csv, status, isTest, row, out var f);
-                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
-                accepted++;
-                handler(in f);
-            }
-        }
-        finally
-        {
-            report.AddAccepted(stats, accepted);
-            if (!csv.Terminated && row > 0) stats.LastLineUnterminated = true;
-        }
-        return stats;
+            string? reason = TryListen(csv, status, isTest, row, out var f);
+            if (reason is null) handler(in f);
+            return reason;
+        }, ct);
     }
 
     public static IEnumerable<Song> ReadSongs(string path, ReadReport report, CancellationToken ct = default)
@@ -195,7 +179,17 @@ public static class KkboxReader
         Func<CsvRowReader, string?> handle, CancellationToken ct = default)
     {
         using var csv = Open(path, schema);
-        var stats = report.For(Path.GetFileName(path));
+        return Scan(csv, Path.GetFileName(path), report,
+            (csv, status, _) => CheckShape(csv, status, schema.Columns.Length) ?? handle(csv), ct);
+    }
+
+    /// <summary>Reads one row after the other; <paramref name="step"/> handles a row and returns its reject reason or null.</summary>
+    delegate string? RowStep(CsvRowReader csv, CsvRowStatus status, long row);
+
+    /// <summary>The row loop of the callback readers: counting, cancellation, rejects and the cut-off last line.</summary>
+    static FileReadStats Scan(CsvRowReader csv, string file, ReadReport report, RowStep step, CancellationToken ct)
+    {
+        var stats = report.For(file);
         long row = 0, accepted = 0;
         try
         {
@@ -205,7 +199,7 @@ public static class KkboxReader
                 if (status == CsvRowStatus.End) break;
                 row++;
                 if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
-                string? reason = CheckShape(csv, status, schema.Columns.Length) ?? handle(csv);
+                string? reason = step(csv, status, row);
                 if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
                 accepted++;
             }
