@@ -26,11 +26,7 @@ public sealed class IngestBenchmark : IBenchmark
     {
         string dir = args.Get("data", Path.Combine("data", "full"));
         args.RejectUnknown();
-        if (!File.Exists(Path.Combine(dir, "train.csv")))
-        {
-            Console.WriteLine($"{dir}/train.csv is missing: generating the full data set into {dir}");
-            SynthCommand.Generate(SynthSize.Full, 42, dir, ct);
-        }
+        SynthCommand.EnsureGenerated(SynthSize.Full, dir, ct);
         using var broker = LocalBrokerProcess.Start();
         var kafka = new KafkaSettings { BootstrapServers = broker.Bootstrap };
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));

@@ -24,11 +24,7 @@ public sealed class ParseBenchmark : IBenchmark
         string dir = args.Get("data", Path.Combine("data", "full"));
         args.RejectUnknown();
         string path = Path.Combine(dir, KkboxSchema.Train.FileName);
-        if (!File.Exists(path))
-        {
-            Console.WriteLine($"{path} is missing: generating the full data set into {dir}");
-            SynthCommand.Generate(SynthSize.Full, 42, dir, ct);
-        }
+        SynthCommand.EnsureGenerated(SynthSize.Full, dir, ct);
         double megabytes = new FileInfo(path).Length / 1e6;
 
         CountLines(path); // warm the page cache

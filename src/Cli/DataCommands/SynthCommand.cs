@@ -30,7 +30,15 @@ public sealed class SynthCommand : ICommand
         return Task.FromResult(0);
     }
 
-    /// <summary>Generates with progress lines on the console (used by the parse benchmark too).</summary>
+    /// <summary>The benchmarks' data: generated (seed 42) into DIR unless DIR already has a train.csv.</summary>
+    public static void EnsureGenerated(SynthSize size, string dir, CancellationToken ct)
+    {
+        if (File.Exists(Path.Combine(dir, "train.csv"))) return;
+        Console.WriteLine($"{dir}/train.csv is missing: generating the {size.Name} data set into {dir}");
+        Generate(size, 42, dir, ct);
+    }
+
+    /// <summary>Generates with progress lines on the console (used by the benchmarks too).</summary>
     public static SynthSummary Generate(SynthSize size, ulong seed, string outDir, CancellationToken ct)
     {
         var start = DateTime.UtcNow;
