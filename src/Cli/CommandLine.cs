@@ -53,6 +53,13 @@ public static class CommandLine
             Console.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("KKBOX_DEBUG") != "1")
+        {
+            // An unreachable broker or Redis, an unreadable file: one line that says what, not a stack
+            // trace (KKBOX_DEBUG=1 shows the stack).
+            Console.Error.WriteLine($"error: kkbox {string.Join(' ', command.Words)}: {e.Message} ({e.GetType().Name})");
+            return 1;
+        }
     }
 
     static void PrintUsage()

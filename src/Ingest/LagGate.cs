@@ -32,8 +32,12 @@ public sealed class LagGate : IDisposable
         _log = log;
         if (maxLag <= 0) return;
         // A consumer in the group that never subscribes: it reads the group's commits without joining it.
-        _probe = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafka, group, "kkbox-ingest-lag")).Build();
-        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "kkbox-ingest-lag")).Build();
+        // librdkafka's own log (a retry line every 50 ms while the broker is away) goes to the logger at
+        // debug level; what fails reaches the caller as an exception.
+        _probe = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafka, group, "kkbox-ingest-lag"))
+            .SetLogHandler((_, m) => log.LogDebug("librdkafka: {Message}", m.Message)).Build();
+        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "kkbox-ingest-lag"))
+            .SetLogHandler((_, m) => log.LogDebug("librdkafka: {Message}", m.Message)).Build();
         var topic = admin.GetMetadata(Topics.Listens, Timeout).Topics.Single();
         if (topic.Error.IsError) throw new KafkaException(topic.Error);
         _partitions.AddRange(topic.Partitions.Select(p => new TopicPartition(Topics.Listens, p.PartitionId)));

@@ -26,7 +26,14 @@ public sealed class LagCommand : ICommand
         {
             BootstrapServers = Environment.GetEnvironmentVariable("Kafka__BootstrapServers") is { Length: > 0 } b ? b : KafkaSettings.DefaultBootstrap,
         };
-        using var gate = new LagGate(kafka, group, maxLag: long.MaxValue, NullLogger.Instance);
+        LagGate gate;
+        try { gate = new LagGate(kafka, group, maxLag: long.MaxValue, NullLogger.Instance); }
+        catch (Confluent.Kafka.KafkaException e)
+        {
+            Console.Error.WriteLine($"error: kkbox lag: cannot read {Topics.Listens} at {kafka.BootstrapServers}: {e.Error.Reason} (is the broker up? ./kkbox infra status)");
+            return Task.FromResult(1);
+        }
+        using var _ = gate;
         var clock = Stopwatch.StartNew();
         while (true)
         {
