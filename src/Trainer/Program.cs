@@ -18,6 +18,7 @@ var switches = new Dictionary<string, string>
     ["lr"] = "Trainer:LearningRate",
     ["step-batch"] = "Trainer:StepBatchSize",
     ["passes"] = "Trainer:Passes",
+    ["torch-threads"] = "Trainer:TorchThreads",
     ["label-delay"] = "Trainer:LabelDelay",
     ["max-users"] = "Trainer:MaxUsers",
     ["max-songs"] = "Trainer:MaxSongs",

@@ -40,6 +40,15 @@ public sealed class TrainerSettings : ISettings
     public int MaxUsers { get; set; } = 1_000_000;
     public int MaxSongs { get; set; } = 4_000_000;
 
+    /// <summary>
+    /// libtorch's intra-op threads for the training loop; 0 = libtorch's default (one per core).
+    /// Default 1: the Trainer's tensors are small (steps of 512 rows) and the process has other busy
+    /// threads (librdkafka, the metadata reader), so OpenMP's second thread mostly waits at barriers,
+    /// and on a busy machine it stalls (bench stream-train: 2.4-4.1k listens/s with 2 threads under
+    /// load 5-7, 26-31k with 1 in the same minutes).
+    /// </summary>
+    public int TorchThreads { get; set; } = 1;
+
     /// <summary>Labeled events in the sliding window of the online metrics.</summary>
     public int MetricsWindow { get; set; } = 10_000;
     /// <summary>Publish metrics each time this many more listens were seen (and at each checkpoint).</summary>
@@ -92,6 +101,7 @@ public sealed class TrainerSettings : ISettings
         if (NDim < 1) yield return $"Trainer:NDim must be at least 1, got {NDim}";
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"Trainer:LearningRate must be positive, got {LearningRate}";
         if (StepBatchSize < 1) yield return $"Trainer:StepBatchSize must be at least 1, got {StepBatchSize}";
+        if (TorchThreads < 0) yield return $"Trainer:TorchThreads must be 0 (libtorch's default) or positive, got {TorchThreads}";
         if (Passes < 1) yield return $"Trainer:Passes must be at least 1, got {Passes}";
         if (LabelDelay < 0) yield return $"Trainer:LabelDelay must be 0 (off) or positive, got {LabelDelay}";
         // a batch must leave a row to recycle: every row of a full vocabulary may not be in use by one batch

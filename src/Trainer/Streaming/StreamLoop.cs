@@ -31,6 +31,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     /// <summary>Runs until stop is cancelled (finishing the batch in hand) or StopAfterEvents; writes a final checkpoint.</summary>
     public void Run(CancellationToken stop)
     {
+        // OpenMP's thread count is per calling thread: set it on the thread that trains
+        if (settings.TorchThreads > 0) TorchSharp.torch.set_num_threads(settings.TorchThreads);
         var store = new CheckpointStore(settings.CheckpointDirectory, settings.KeepCheckpoints, log);
         Resume(store);
         var trainer = _trainer!;
@@ -63,8 +65,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         _runClock.Start();
         _startPosition = trainer.Position;
         _nextMetricsAt = (trainer.Position / settings.MetricsEveryEvents + 1) * settings.MetricsEveryEvents;
-        log.LogInformation("Training from {Topic} as group {Group} at stream position {Position:N0} (model version {Version})",
-            settings.ListensTopic, settings.GroupId, trainer.Position, _modelVersion);
+        log.LogInformation("Training from {Topic} as group {Group} at stream position {Position:N0} (model version {Version}, {Threads} torch threads)",
+            settings.ListensTopic, settings.GroupId, trainer.Position, _modelVersion, TorchSharp.torch.get_num_threads());
 
         try
         {
