@@ -24,5 +24,8 @@ public sealed class BrokerServer(string bootstrap, string logPath) : IDisposable
     /// <summary>kill -9: the broker and everything it held are gone.</summary>
     public void Kill() => _process?.Kill9();
 
+    /// <summary>SIGSTOP / SIGCONT: the broker hangs with its data intact.</summary>
+    public void Pause(bool paused) => _process?.Pause(paused);
+
     public void Dispose() => _process?.Dispose();
 }

@@ -64,6 +64,13 @@ public sealed class ServiceProcess : IDisposable
         if (!_process.HasExited) kill(_process.Id, 15);
     }
 
+    /// <summary>SIGSTOP / SIGCONT: the process stops answering without closing its connections (a hung or partitioned server).</summary>
+    public void Pause(bool paused)
+    {
+        lock (_log) _log.WriteLine($"=== {DateTime.UtcNow:HH:mm:ss.fff} {(paused ? "SIGSTOP" : "SIGCONT")} {Name}");
+        kill(_process.Id, paused ? 19 : 18);
+    }
+
     /// <summary>Waits for the exit; false on timeout (the process keeps running).</summary>
     public bool WaitForExit(TimeSpan timeout)
     {

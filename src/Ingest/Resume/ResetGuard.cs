@@ -53,7 +53,15 @@ public sealed class ResetGuard : IDisposable
             _highest = saved.High.ToDictionary(kv => int.Parse(kv.Key), kv => kv.Value);
         }
         else if (saved is not null && acceptReset)
+        {
+            if (saved.Bootstrap == _kafka.BootstrapServers && saved.ResetSeen is not null && Highs().Values.Sum() is var there and > 0)
+                // what the replay running at the reset still delivered to the new broker: rows from the middle
+                // of the stream, which a replay from --from-row would follow out of order (per partition)
+                throw new BrokerResetException(
+                    $"{Topics.Listens} on {_kafka.BootstrapServers} is not empty after the reset ({there:N0} listens the interrupted replay " +
+                    "delivered after it): restart the broker once more so it is empty (a real cluster: delete and re-create the topic), then replay with --from-row");
             _log.LogInformation("--from-row given: replacing the earlier record of {Topic} in {Path}", Topics.Listens, _path);
+        }
         Check(force: true);
     }
 
@@ -72,11 +80,10 @@ public sealed class ResetGuard : IDisposable
         if (_clusterChanged is { } changed) throw Reset($"librdkafka: {changed}");
         if (!force && _sinceCheck.ElapsedMilliseconds < 2000) return;
         _sinceCheck.Restart();
-        var now = new Dictionary<int, long>();
+        Dictionary<int, long> now;
         try
         {
-            for (int p = 0; p < _partitions; p++)
-                now[p] = _probe.QueryWatermarkOffsets(new TopicPartition(Topics.Listens, p), QueryTimeout).High.Value;
+            now = Highs();
         }
         catch (KafkaException e)
         {
@@ -106,6 +113,14 @@ public sealed class ResetGuard : IDisposable
             $"the broker at {_kafka.BootstrapServers} lost {Topics.Listens} ({seen}). A local broker restarts empty. " +
             "Recovery (README, Failure modes): replay again with an explicit --from-row (1 republishes everything; " +
             $"the Trainer's --rebase then skips what it already trained); {_path} holds what this guard saw");
+    }
+
+    Dictionary<int, long> Highs()
+    {
+        var now = new Dictionary<int, long>();
+        for (int p = 0; p < _partitions; p++)
+            now[p] = _probe.QueryWatermarkOffsets(new TopicPartition(Topics.Listens, p), QueryTimeout).High.Value;
+        return now;
     }
 
     sealed record Record(string Bootstrap, string Topic, Dictionary<string, long> High, string? ResetSeen = null);
