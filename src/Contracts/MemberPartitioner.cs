@@ -18,6 +18,13 @@ public static class MemberPartitioner
         int max = Encoding.UTF8.GetMaxByteCount(msno.Length);
         Span<byte> buffer = max <= 256 ? stackalloc byte[max] : new byte[max];
         int n = Encoding.UTF8.GetBytes(msno, buffer);
-        return (int)(Crc32.HashToUInt32(buffer[..n]) % (uint)partitions);
+        return PartitionOfKey(buffer[..n], partitions);
+    }
+
+    /// <summary>The same for any key's UTF-8 bytes (song ids on the metadata topics go through the same partitioner).</summary>
+    public static int PartitionOfKey(ReadOnlySpan<byte> key, int partitions)
+    {
+        if (partitions < 1) throw new ArgumentOutOfRangeException(nameof(partitions), partitions, "a topic has at least one partition");
+        return (int)(Crc32.HashToUInt32(key) % (uint)partitions);
     }
 }

@@ -19,8 +19,11 @@ public sealed class IngestSettings : ISettings
     /// <summary>The consumer group whose lag paces the replay (the Trainer's).</summary>
     public string LagGroup { get; set; } = "kkbox-trainer";
 
-    /// <summary>First train row to replay (1-based), to resume a replay that stopped.</summary>
-    public long FromRow { get; set; } = 1;
+    /// <summary>
+    /// First train row to replay (1-based). Unset: resume from what the topics already hold (nothing:
+    /// from row 1), so a restarted Ingest continues without a gap or a duplicate.
+    /// </summary>
+    public long? FromRow { get; set; }
 
     /// <summary>Also replay test.csv after train.csv, as unlabeled listens (rows continue after train's last).</summary>
     public bool IncludeTest { get; set; }
@@ -34,7 +37,7 @@ public sealed class IngestSettings : ISettings
         else if (!Directory.Exists(DataDirectory)) yield return $"Ingest:DataDirectory '{DataDirectory}' does not exist";
         if (Rate < 0) yield return $"Ingest:Rate must be 0 (unlimited) or positive, got {Rate}";
         if (MaxLag < 0) yield return $"Ingest:MaxLag must be 0 (off) or positive, got {MaxLag}";
-        if (FromRow < 1) yield return $"Ingest:FromRow must be at least 1, got {FromRow}";
+        if (FromRow is < 1) yield return $"Ingest:FromRow must be at least 1, got {FromRow}";
         if (string.IsNullOrWhiteSpace(LagGroup)) yield return "Ingest:LagGroup must name a consumer group";
     }
 }

@@ -1,3 +1,4 @@
+using KkboxNcf.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,16 @@ public sealed class IngestWorker(ListenReplay replay, IHostApplicationLifetime l
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (BrokerResetException e)
+        {
+            log.LogCritical("Replay stopped: {Message}", e.Message);
+            Environment.ExitCode = BrokerResetException.ExitCode;
+        }
+        catch (Resume.ReplayMismatchException e)
+        {
+            log.LogCritical("Replay refused: {Message}", e.Message);
+            Environment.ExitCode = ExitError;
         }
         catch (Exception e)
         {

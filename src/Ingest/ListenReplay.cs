@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using KkboxNcf.Contracts;
 using KkboxNcf.Data;
 using KkboxNcf.Hosting;
+using KkboxNcf.Ingest.Resume;
 using Microsoft.Extensions.Logging;
 
 namespace KkboxNcf.Ingest;
@@ -33,8 +34,18 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
         var catalog = SongCatalog.Load(files.Songs, files.SongExtras, report, ct);
         var prepared = clock.Elapsed;
         long estimatedRows = EstimateRows(files.Train) + (settings.IncludeTest && files.Test is not null ? EstimateRows(files.Test) : 0);
-        log.LogInformation("Song catalogue of {Songs:N0} songs ({Extras:N0} with extra info) read in {Seconds:F1} s; replaying about {Rows:N0} listens from row {From:N0}",
-            catalog.Songs, catalog.Extras, prepared.TotalSeconds, estimatedRows, settings.FromRow);
+
+        // Where to start: the operator's --from-row, else what the topics already hold (after a guard
+        // check that the broker did not lose them since an earlier run).
+        using var guard = new ResetGuard(kafka, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(rejectsPath))!, "ingest-progress.json"), log);
+        guard.CheckAtStart(acceptReset: settings.FromRow is not null);
+        var start = settings.FromRow is { } from ? ResumePoint.At(from) : ResumePoint.FromTopics(kafka);
+        if (start.FromStart)
+            log.LogInformation("Song catalogue of {Songs:N0} songs ({Extras:N0} with extra info) read in {Seconds:F1} s; replaying about {Rows:N0} listens from row {From:N0}",
+                catalog.Songs, catalog.Extras, prepared.TotalSeconds, estimatedRows, start.FirstRow);
+        else
+            log.LogInformation("Song catalogue of {Songs:N0} songs read in {Seconds:F1} s; resuming: {Topic} already holds rows up to {Rows} (per partition), sending what follows",
+                catalog.Songs, prepared.TotalSeconds, Topics.Listens, string.Join(", ", start.LastRows));
 
         var config = KafkaClientConfigs.Producer(kafka, ClientId);
         config.BatchSize ??= 1_000_000;
@@ -44,13 +55,18 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
         config.DeliveryReportFields ??= "status";
         using var producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) => log.LogWarning("Kafka: {Reason} ({Code})", e.Reason, e.Code))
+            .SetLogHandler((_, m) =>
+            {
+                guard.OnClientLog(m);
+                log.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message);
+            })
             .Build();
         using var tracker = new DeliveryTracker(failuresPath);
         using var lagGate = new LagGate(kafka, settings.LagGroup, settings.MaxLag, log);
         var pacer = new Pacer(settings.Rate);
         var progress = new Progress("listens", estimatedRows, log);
         long members = 0, songs = 0, extras = 0, lastRow = 0, sent = 0;
-        bool completed = false;
+        bool completed = false, reset = false;
 
         void Send(string topic, byte[] key, byte[] value, long row)
         {
@@ -66,6 +82,14 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
                 catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
                 {
                     producer.Poll(TimeSpan.FromMilliseconds(20)); // let deliveries drain, then retry
+                    guard.Check();
+                    ct.ThrowIfCancellationRequested();
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.IsFatal)
+                {
+                    // the idempotent producer gives up when the broker forgot its sequence numbers (a reset)
+                    guard.Check(force: true);
+                    throw;
                 }
                 catch (ProduceException<byte[], byte[]> e)
                 {
@@ -77,8 +101,8 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
 
         try
         {
-            if (files.Members is not null && settings.FromRow == 1)
-                foreach (var m in KkboxReader.ReadMembers(files.Members, report, ct))
+            if (files.Members is not null && start.SendMembers)
+                foreach (var m in start.MembersAfterMarker(KkboxReader.ReadMembers(files.Members, report, ct).ToList(), m => m.Msno))
                 {
                     Send(Topics.Members, Utf8(m.Msno), Messages.Encode(new MemberUpdated(m.Msno, m.City, m.Bd, m.Gender,
                         m.RegisteredVia, m.RegistrationInitTime, m.ExpirationDate)), 0);
@@ -91,10 +115,10 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
                 if (catalog.TakeFirst(f.SongId, out var song, out var extra))
                 {
                     byte[] songKey = f.SongId.ToArray();
-                    if (song is not null) { Send(Topics.Songs, songKey, song, row); songs++; }
-                    if (extra is not null) { Send(Topics.SongExtras, songKey, extra, row); extras++; }
+                    if (song is not null && start.SendSong(songKey)) { Send(Topics.Songs, songKey, song, row); songs++; }
+                    if (extra is not null && start.SendSongExtra(songKey)) { Send(Topics.SongExtras, songKey, extra, row); extras++; }
                 }
-                if (row < settings.FromRow) return;
+                if (!start.SendListen(row, f.Msno, f.SongId)) return;
                 writer.Reset();
                 ListenRecorded.WriteUtf8(writer, row, f.Msno, f.SongId, f.SourceSystemTab, f.SourceScreenName, f.SourceType,
                     target, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -106,6 +130,7 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
                 if ((sent & 1023) == 0)
                 {
                     ct.ThrowIfCancellationRequested();
+                    guard.Check();
                     progress.Report(sent, $"delivered {tracker.Delivered:N0}, failed {tracker.Failed:N0}");
                 }
             }
@@ -113,17 +138,28 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
             long trainRows = KkboxReader.ScanListens(files.Train, report, (in ListenFields f) => OnListen(f, f.Row, f.Target), ct).Rows;
             if (settings.IncludeTest && files.Test is not null)
                 KkboxReader.ScanListens(files.Test, report, (in ListenFields f) => OnListen(f, trainRows + f.Row, -1), ct);
+            foreach (var unreached in start.Unreached())
+                log.LogError("Resume marker never reached in the data: {Partition} holds rows of another replay", unreached);
             completed = true;
         }
         catch (OperationCanceledException)
         {
-            log.LogWarning("Stopping at row {Row:N0}: flushing what was sent; resume with --from-row {Next}", lastRow, lastRow + 1);
+            log.LogWarning("Stopping at row {Row:N0}: flushing what was sent; run Ingest again (without --from-row) to resume after the last delivered row", lastRow);
+        }
+        catch (BrokerResetException)
+        {
+            reset = true;
+            throw;
         }
         finally
         {
-            Flush(producer, tracker);
+            // after a reset what is in flight cannot land on the old topic; do not wait 90 s for it
+            if (reset) producer.Flush(TimeSpan.FromSeconds(2));
+            else Flush(producer, tracker);
             progress.Done(sent, $"delivered {tracker.Delivered:N0}, failed {tracker.Failed:N0}");
         }
+
+        guard.Check(force: true); // a reset in the last seconds of the replay still shows
 
         var summary = new ReplaySummary(sent, tracker.Sent, tracker.Delivered, tracker.Failed, members, songs, extras, lastRow,
             report.TotalRejected, clock.Elapsed, prepared, lagGate.Paused, completed, failuresPath, rejectsPath);

@@ -32,11 +32,12 @@ var switches = new Dictionary<string, string>
     ["warm-start"] = "Trainer:WarmStart",
     ["stop-after"] = "Trainer:StopAfterEvents",
     ["health-file"] = "Health:File",
+    ["rebase"] = "Trainer:Rebase",
 };
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
 try
 {
-    builder.Configuration.AddSwitches(args, switches);
+    builder.Configuration.AddSwitches(args, switches, flags: new HashSet<string> { "rebase" });
 }
 catch (ArgumentException e)
 {

@@ -67,6 +67,13 @@ public sealed class TrainerSettings : ISettings
     /// <summary>How long to wait at start for the metadata topics to be read up to where they were.</summary>
     public int MetadataCatchUpSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// The recovery after the broker lost the listens topic and it was replayed again (README, Failure
+    /// modes): read every partition from its start and skip the listens whose row is not after the
+    /// checkpoint's last row of that partition, instead of refusing the checkpoint's offsets.
+    /// </summary>
+    public bool Rebase { get; set; }
+
     /// <summary>Stop (with a final checkpoint) once this many listens were seen; 0 = run until stopped.</summary>
     public long StopAfterEvents { get; set; }
 

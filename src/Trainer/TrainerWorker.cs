@@ -1,3 +1,4 @@
+using KkboxNcf.Contracts;
 using KkboxNcf.Trainer.Streaming;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,11 @@ public sealed class TrainerWorker(StreamLoop loop, IHostApplicationLifetime life
         try
         {
             await Task.Factory.StartNew(() => loop.Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        catch (BrokerResetException e)
+        {
+            log.LogCritical("Trainer stopped: {Message}", e.Message);
+            Environment.ExitCode = BrokerResetException.ExitCode;
         }
         catch (Exception e)
         {

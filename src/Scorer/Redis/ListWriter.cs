@@ -52,5 +52,8 @@ public sealed class ListWriter(IDatabase db, RedisKeys keys, TimeSpan ttl, int b
 
     public void WritePopular(RecommendationList list) => db.StringSet(keys.Popular, list.ToUtf8(), ttl);
 
+    /// <summary>Throws when Redis is not answering (a RedisException or a timeout).</summary>
+    public void Ping() => db.Ping();
+
     public void SetCurrentModel(long version) => db.StringSet(keys.CurrentModel, version);
 }

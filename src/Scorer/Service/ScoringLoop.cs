@@ -47,6 +47,10 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     CheckpointPublished? _loadingAnnouncement, _newest;
     long _servingVersion = -1, _deadLetters, _failedCheckpoints;
     IProducer<byte[]?, byte[]?>? _producer;
+    Stopwatch? _redisOutage;
+    readonly Stopwatch _sincePing = Stopwatch.StartNew();
+    int _backoffMs = MinBackoffMs;
+    const int MinBackoffMs = 250, MaxBackoffMs = 8000;
     StreamWriter? _metricsFile;
 
     /// <summary>Produce-to-list-in-Redis of listens re-scored by the fresh path (listens produced after the Scorer started).</summary>
@@ -93,13 +97,18 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
                         ScoreFresh();
                     else if (_refreshAt < _refresh.Count)
                         RefreshBlock();
+                    else if (_redisOutage is not null || _sincePing.ElapsedMilliseconds >= 2000)
+                    {
+                        // idle: still notice an outage (and its end) without a write to fail
+                        _writer.Ping();
+                        _sincePing.Restart();
+                    }
+                    if (_redisOutage is not null) RedisBack();
                     health.Recovered();
                 }
                 catch (Exception e) when (e is RedisException or TimeoutException or AggregateException { InnerException: RedisException or TimeoutException })
                 {
-                    health.Report($"Redis writes failing: {e.GetBaseException().Message}");
-                    log.LogWarning("Redis writes failing, retrying in 1 s: {Reason}", e.GetBaseException().Message);
-                    stop.WaitHandle.WaitOne(1000);
+                    RedisDown(e.GetBaseException().Message, stop);
                 }
                 if (metricsClock.Elapsed.TotalSeconds >= settings.MetricsEverySeconds)
                 {
@@ -171,6 +180,37 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         int forgotten = _activity.Forget(removed);
         log.LogInformation("Partitions {Removed} {How}; owning {Owned}; forgot {Members} members", string.Join(",", removed.Order()), how,
             string.Join(",", _ownership.Owned.Order()), forgotten);
+    }
+
+    /// <summary>
+    /// Redis refused or timed out: say so once (log and health; the health file stops being refreshed),
+    /// then retry with a doubling back-off, 250 ms up to 8 s. The work in hand stays queued.
+    /// </summary>
+    void RedisDown(string reason, CancellationToken stop)
+    {
+        if (_redisOutage is null)
+        {
+            _redisOutage = Stopwatch.StartNew();
+            log.LogError("Redis unavailable: {Reason}; lists are not updated, retrying with back-off ({Min} ms up to {Max} s)", reason, MinBackoffMs, MaxBackoffMs / 1000);
+        }
+        else
+            log.LogWarning("Redis still unavailable after {Seconds:F0} s, next try in {Backoff} ms: {Reason}", _redisOutage.Elapsed.TotalSeconds, _backoffMs, reason);
+        health.Report($"Redis unavailable for {_redisOutage.Elapsed.TotalSeconds:F0} s: {reason}");
+        stop.WaitHandle.WaitOne(_backoffMs);
+        _backoffMs = Math.Min(_backoffMs * 2, MaxBackoffMs);
+    }
+
+    /// <summary>
+    /// Redis answers again. It may have restarted empty (no persistence, or a failover to a replica that
+    /// lagged), so every owned member's lists are written again with the model in use.
+    /// </summary>
+    void RedisBack()
+    {
+        log.LogWarning("Redis available again after {Seconds:F1} s; rewriting every owned member's lists with model {Version}",
+            _redisOutage!.Elapsed.TotalSeconds, _model?.Version);
+        _redisOutage = null;
+        _backoffMs = MinBackoffMs;
+        if (_model is not null) QueueRefresh(_ownership.Owned, append: false);
     }
 
     void PollCheckpoints(IConsumer<byte[]?, byte[]?> consumer)

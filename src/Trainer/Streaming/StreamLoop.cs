@@ -21,6 +21,10 @@ namespace KkboxNcf.Trainer.Streaming;
 public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, ServiceHealth health, ILogger<StreamLoop> log)
 {
     readonly Dictionary<int, long> _next = new();
+    readonly Dictionary<int, ListenMark> _marks = new();
+    // --rebase: per partition, the last row the resumed checkpoint trained on; listens up to it are skipped
+    readonly Dictionary<int, long> _skipThrough = new();
+    long _skipped;
     readonly Stopwatch _sinceCheckpoint = new();
     OnlineTrainer? _trainer;
     CheckpointManifest? _lastCheckpoint;
@@ -47,6 +51,10 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         var config = KafkaClientConfigs.Consumer(kafka, settings.GroupId, "kkbox-trainer");
         config.EnableAutoCommit = false;
         config.EnableAutoOffsetStore = false;
+        // An offset the broker does not have is never jumped over silently: it means listens were lost
+        // (retention) or the broker lost the topic (reset); Collect stops with BrokerResetException.
+        config.AutoOffsetReset = AutoOffsetReset.Error;
+        VerifyOffsets(config);
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, partitions) => partitions.Select(tp =>
             {
@@ -92,8 +100,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             // graceful end: the batch in hand was processed above; make everything durable
             if (trainer.Position > _checkpointPosition || _lastCheckpoint is null)
                 Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
-            log.LogInformation("Stopped at stream position {Position:N0}: {Trained:N0} trained, {Dead:N0} dead letters, AUC {Auc:F4}",
-                trainer.Position, trainer.Trained, deadLetters.Count, trainer.Metrics.Cumulative.Auc);
+            log.LogInformation("Stopped at stream position {Position:N0}: {Trained:N0} trained, {Dead:N0} dead letters, {Skipped:N0} skipped as already trained (rebase), AUC {Auc:F4}",
+                trainer.Position, trainer.Trained, deadLetters.Count, _skipped, trainer.Metrics.Cumulative.Auc);
         }
         finally
         {
@@ -102,6 +110,58 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             trainer.Dispose();
         }
     }
+
+    /// <summary>
+    /// Before reading on from a checkpoint: the broker must still hold, at each partition's recorded
+    /// offset, the listen the checkpoint last read there (same row). A broker that lost the topic (a local
+    /// broker restarts empty) fails this, and so does one whose topic was replayed again since; the
+    /// Trainer then stops rather than skip or re-read listens. With --rebase it reads every partition
+    /// from its start and skips the rows it already trained instead.
+    /// </summary>
+    void VerifyOffsets(ConsumerConfig config)
+    {
+        if (_marks.Count == 0 && _next.Count == 0) return;
+        if (settings.Rebase)
+        {
+            foreach (var (p, m) in _marks)
+            {
+                _skipThrough[p] = m.Row;
+                _marks[p] = m with { Offset = -1 }; // the row carries over to the next checkpoint; the old offset means nothing now
+            }
+            _next.Clear();
+            log.LogWarning("Rebase: reading {Topic} from the start of every partition, skipping listens up to the checkpoint's last rows ({Rows}); replay Ingest from row {Row} or earlier",
+                settings.ListensTopic, string.Join(", ", _skipThrough.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}:{kv.Value}")), FirstRowNeeded());
+            return;
+        }
+        using var probe = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig(config) { GroupId = $"{settings.GroupId}-verify", EnablePartitionEof = true }).Build();
+        var problems = new List<string>();
+        foreach (var (p, next) in _next.OrderBy(kv => kv.Key))
+        {
+            var tp = new TopicPartition(settings.ListensTopic, p);
+            var marks = probe.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30));
+            if (next > marks.High.Value) { problems.Add($"partition {p}: resume offset {next:N0} is past its end ({marks.High.Value:N0})"); continue; }
+            if (!_marks.TryGetValue(p, out var mark)) continue;
+            // dropped by retention since (nothing to compare, the offsets still go forward), or a rebased partition not read yet
+            if (mark.Offset < marks.Low.Value || mark.Offset < 0) continue;
+            probe.Assign(new TopicPartitionOffset(tp, mark.Offset));
+            ConsumeResult<byte[]?, byte[]?>? cr = null;
+            var deadline = Stopwatch.StartNew();
+            while (cr is null && deadline.Elapsed < TimeSpan.FromSeconds(10))
+                if (probe.Consume(200) is { IsPartitionEOF: false } r) cr = r;
+            probe.Unassign();
+            if (cr is null || cr.Message.Value is not { } v || !Messages.TryDecode<ListenRecorded>(v, out var listen, out _) || listen!.Row != mark.Row)
+                problems.Add($"partition {p}: offset {mark.Offset:N0} should hold row {mark.Row:N0}, holds {(cr is null ? "nothing" : "another message")}");
+        }
+        if (problems.Count > 0)
+            throw new BrokerResetException($"checkpoint {_modelVersion} does not match {settings.ListensTopic} on {kafka.BootstrapServers} " +
+                $"({string.Join("; ", problems)}): the broker lost the topic or it was replayed again. {RecoveryHint()}");
+    }
+
+    long FirstRowNeeded() => _marks.Count == 0 ? 1 : _marks.Values.Min(m => m.Row) + 1;
+
+    string RecoveryHint() =>
+        $"Recovery (README, Failure modes): replay the listens again (Ingest --from-row {FirstRowNeeded()} or earlier) and restart the Trainer once with --rebase, " +
+        "which skips what checkpoint already trained";
 
     bool Done(OnlineTrainer t) => settings.StopAfterEvents > 0 && t.Position >= settings.StopAfterEvents;
 
@@ -116,6 +176,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             _modelVersion = r.Manifest.ModelVersion;
             _checkpointPosition = r.Manifest.StreamPosition;
             foreach (var (p, o) in r.Manifest.Offsets) _next[p] = o;
+            foreach (var (p, m) in r.Manifest.LastListens ?? new Dictionary<int, ListenMark>()) _marks[p] = m;
             if (r.Manifest.Topic != settings.ListensTopic)
                 throw new InvalidOperationException($"checkpoint {_modelVersion} was trained on topic {r.Manifest.Topic}, the Trainer reads {settings.ListensTopic}");
             log.LogInformation("Resumed from checkpoint {Version}: position {Position:N0}, {Trained:N0} trained, {Pending} pending, offsets {Offsets}",
@@ -157,6 +218,9 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             catch (ConsumeException e)
             {
                 if (e.Error.IsFatal) throw;
+                if (e.Error.Code == ErrorCode.Local_AutoOffsetReset)
+                    throw new BrokerResetException($"{settings.ListensTopic}: the offset to read next is not on the broker ({e.Error.Reason}); " +
+                        $"listens were dropped before training or the broker lost the topic. {RecoveryHint()}");
                 log.LogWarning("Consume error: {Reason}", e.Error.Reason);
                 continue;
             }
@@ -170,6 +234,12 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             string? reason = "listen without a value";
             if (cr.Message.Value is { } value && Messages.TryDecode<ListenRecorded>(value, out var listen, out reason))
             {
+                if (_skipThrough.TryGetValue(cr.Partition.Value, out long through) && listen!.Row <= through)
+                {
+                    _skipped++;
+                    continue;
+                }
+                _marks[cr.Partition.Value] = new ListenMark(cr.Offset.Value, listen!.Row);
                 batch.Add(listen!);
                 sinceFirst ??= Stopwatch.StartNew();
             }
@@ -189,7 +259,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         var snapshot = Snapshot(trainer, deadLetters) with { ModelVersion = version };
         var offsets = new Dictionary<int, long>(_next);
         var manifest = new CheckpointManifest(version, settings.ListensTopic, offsets, trainer.Position, trainer.Trained, trainer.Pending,
-            trainer.Model.Kind.ToString().ToLowerInvariant(), snapshot.Headline(), snapshot.TimeMs);
+            trainer.Model.Kind.ToString().ToLowerInvariant(), snapshot.Headline(), snapshot.TimeMs, new Dictionary<int, ListenMark>(_marks));
         string path, sha;
         try
         {

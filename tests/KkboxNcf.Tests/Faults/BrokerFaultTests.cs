@@ -1,0 +1,39 @@
+using KkboxNcf.Data.Synth;
+using KkboxNcf.Faults;
+using KkboxNcf.Tests.Data;
+using Xunit.Abstractions;
+
+namespace KkboxNcf.Tests.Faults;
+
+/// <summary>
+/// Quick versions of fault 3 (the long ones are in `kkbox bench faults`): the broker hung mid-replay
+/// loses nothing; the broker restarted empty stops Ingest and Trainer with exit code 4 and a clear
+/// message, and the documented recovery trains every listen exactly once.
+/// </summary>
+public class BrokerFaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ABrokerThatHangsLosesNothing() => Run(f => f.RunHang(replaySeconds: 8, seed: Environment.TickCount & 0xFFFF), f => f.Hang);
+
+    [Fact]
+    public void ABrokerThatComesBackEmptyIsDetectedAndTheRecoveryTrainsEachListenOnce() =>
+        Run(f => f.RunReset(replaySeconds: 10, seed: Environment.TickCount & 0xFFFF), f => f.Reset);
+
+    void Run(Action<BrokerFaults> run, Func<BrokerFaults, FaultOutcome> outcome)
+    {
+        using var dir = new TempDir();
+        string data = Path.Combine(dir.Path, "data");
+        new KkboxSynthesizer(SynthSize.Tiny, 42).Generate(data);
+        var faults = new BrokerFaults(data, dir.Path, output.WriteLine);
+        run(faults);
+        var o = outcome(faults);
+        output.WriteLine(o.ToString());
+        foreach (var note in o.Notes) output.WriteLine("  " + note);
+        if (!o.AllPassed)
+            foreach (var log in Directory.EnumerateFiles(dir.Path, "*.log", SearchOption.AllDirectories))
+                output.WriteLine($"--- {log} (end)\n" + string.Join("\n", File.ReadLines(log).TakeLast(30)));
+        Assert.True(o.AllPassed, o.ToString());
+        Assert.Equal(0, o.EventsLost);
+        Assert.Equal(0, o.EventsDuplicated);
+    }
+}
