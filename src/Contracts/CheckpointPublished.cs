@@ -31,21 +31,14 @@ public sealed record CheckpointPublished(
         long v = r.Long();
         string uri = r.String();
         string sha = r.String();
-        int n = Count(ref r);
+        int n = r.Count("offsets", minBytesEach: 2); // two varints
         var offsets = new PartitionOffset[n];
         for (int i = 0; i < n; i++) offsets[i] = new PartitionOffset(r.Int(), r.Long());
         long position = r.Long();
-        int m = Count(ref r);
+        int m = r.Count("metrics", minBytesEach: 9); // a string length and a double
         var metrics = new Dictionary<string, double>(m);
         for (int i = 0; i < m; i++) metrics[r.String()] = r.Double();
         return new CheckpointPublished(v, uri, sha, offsets, position, metrics, r.Long());
-    }
-
-    static int Count(ref MessageReader r)
-    {
-        long n = r.Long();
-        if (n < 0 || n > MessageReader.MaxLength) throw new MessageFormatException($"count {n} out of range");
-        return (int)n;
     }
 }
 

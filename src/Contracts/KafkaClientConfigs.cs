@@ -67,9 +67,10 @@ public static class KafkaClientConfigs
         return WithProperties(config, settings);
     }
 
+    /// <summary>The security settings and Kafka:Properties, after the project's defaults so they can override them.</summary>
     static T WithProperties<T>(T config, KafkaSettings settings) where T : ClientConfig
     {
-        foreach (var (key, value) in settings.Properties) config.Set(key, value);
+        foreach (var (key, value) in settings.ClientConfig().Skip(1)) config.Set(key, value);
         return config;
     }
 }

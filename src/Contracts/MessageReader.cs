@@ -69,10 +69,23 @@ public ref struct MessageReader
 
     public string[] Strings()
     {
-        int count = Length("array");
+        int count = Count("array", minBytesEach: 1);
         var result = new string[count];
         for (int i = 0; i < count; i++) result[i] = String();
         return result;
+    }
+
+    /// <summary>
+    /// A count of elements that take at least minBytesEach bytes each: a count the rest of the message
+    /// cannot hold is refused before anything is allocated for it (a 10-byte message must not make the
+    /// reader allocate an array of a million entries).
+    /// </summary>
+    public int Count(string what, int minBytesEach)
+    {
+        int n = Length(what);
+        if ((long)n * minBytesEach > _data.Length - _pos)
+            throw new MessageFormatException($"{what} of {n} elements does not fit in the {_data.Length - _pos} bytes left");
+        return n;
     }
 
     public readonly void End(MessageType type)

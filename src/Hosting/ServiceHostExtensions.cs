@@ -9,7 +9,7 @@ namespace KkboxNcf.Hosting;
 public static class ServiceHostExtensions
 {
     /// <summary>
-    /// What every KkboxNcf service shares: Kafka and Redis settings, the health file, and single-line
+    /// What every KkboxNcf service shares: validated Kafka settings, the health file, and single-line
     /// console logs with timestamps (structured fields stay in the message template).
     /// </summary>
     public static TBuilder AddKkboxDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -24,8 +24,8 @@ public static class ServiceHostExtensions
         // The host logs a start-up failure with its whole stack and then throws it; RunServiceAsync
         // reports it in one line instead (and every worker logs its own failures).
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.Services.AddSingleton(builder.Configuration.GetSection(KafkaSettings.Section).Get<KafkaSettings>() ?? new KafkaSettings());
-        builder.Services.AddSingleton(builder.Configuration.GetSection(RedisSettings.Section).Get<RedisSettings>() ?? new RedisSettings());
+        // Redis settings are the Scorer's: it binds and validates them (AddScorer)
+        builder.Services.AddSettings<KafkaSettings>(builder.Configuration, KafkaSettings.Section, kafka => kafka.Validate());
         builder.Services.AddSettings<HealthSettings>(builder.Configuration);
         builder.Services.AddSingleton<ServiceHealth>();
         builder.Services.AddHostedService<HealthFileWriter>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,20 +12,55 @@ public static class ServiceRunner
     /// </summary>
     public static async Task<int> RunServiceAsync(this IHost host, string name)
     {
+        var problems = StartupProblems(host.Services);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems) Console.Error.WriteLine($"{name}: invalid setting: {problem}");
+            return 2;
+        }
+        await host.RunAsync();
+        return Environment.ExitCode;
+    }
+
+    /// <summary>
+    /// What is wrong with the settings, one message per bad value, each naming the setting: the
+    /// validation the host runs at start (ValidateOnStart), with the binder's errors for values that
+    /// do not parse ("abc" for a number) and for unknown keys. Empty when the service can start.
+    /// </summary>
+    public static IReadOnlyList<string> StartupProblems(IServiceProvider services)
+    {
         try
         {
-            await host.RunAsync();
-            return Environment.ExitCode;
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
         }
         catch (OptionsValidationException e)
         {
-            foreach (var failure in e.Failures) Console.Error.WriteLine($"{name}: invalid setting: {failure}");
-            return 2;
+            return e.Failures.ToList();
         }
-        catch (InvalidOperationException e) when (e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
         {
-            Console.Error.WriteLine($"{name}: invalid configuration: {e.Message}");
-            return 2;
+            // several settings sections are wrong at once
+            return e.InnerExceptions.SelectMany(i => ((OptionsValidationException)i).Failures).ToList();
         }
+        catch (InvalidOperationException e) when (e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
+                                                  || e.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal))
+        {
+            return [BinderMessage(e)];
+        }
+    }
+
+    /// <summary>
+    /// The binder's own words, less its mention of a BinderOptions flag a user never set; a value that
+    /// does not convert inside a dictionary comes wrapped, and its inner message names the key.
+    /// </summary>
+    public static string BinderMessage(Exception e)
+    {
+        const string unknown = "'ErrorOnUnknownConfiguration' was set on the provided BinderOptions, but the following properties were not found on the instance of ";
+        const string failed = "'ErrorOnUnknownConfiguration' was set and binding has failed. The likely cause is an invalid configuration value.";
+        string message = e.Message;
+        if (message.StartsWith(unknown, StringComparison.Ordinal)) return "unknown setting(s), not properties of " + message[unknown.Length..];
+        if (message.StartsWith(failed, StringComparison.Ordinal) && e.InnerException is { } inner) return inner.Message;
+        return message;
     }
 }

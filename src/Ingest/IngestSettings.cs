@@ -39,5 +39,6 @@ public sealed class IngestSettings : ISettings
         if (MaxLag < 0) yield return $"Ingest:MaxLag must be 0 (off) or positive, got {MaxLag}";
         if (FromRow is < 1) yield return $"Ingest:FromRow must be at least 1, got {FromRow}";
         if (string.IsNullOrWhiteSpace(LagGroup)) yield return "Ingest:LagGroup must name a consumer group";
+        if (RejectsPath is { } rejects && string.IsNullOrWhiteSpace(rejects)) yield return "Ingest:RejectsPath must be a file path when set";
     }
 }

@@ -48,7 +48,7 @@ public sealed class SongCatalog
         KkboxReader.ScanRows(path, KkboxSchema.Songs, report, row =>
         {
             var id = row.Field(0);
-            if (id.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            if (RejectReasons.ForKey(id, "song_id") is { } keyProblem) return keyProblem;
             if (!Utf8Fields.TryParseInt(row.Field(1), -1, out int length)) return RejectReasons.For(RejectReasons.BadInteger, "song_length");
             if (!Utf8Fields.TryParseInt(row.Field(6), -1, out int language)) return RejectReasons.For(RejectReasons.BadInteger, "language");
             w.Reset();
@@ -68,7 +68,7 @@ public sealed class SongCatalog
         KkboxReader.ScanRows(path, KkboxSchema.SongExtras, report, row =>
         {
             var id = row.Field(0);
-            if (id.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            if (RejectReasons.ForKey(id, "song_id") is { } keyProblem) return keyProblem;
             w.Reset();
             w.Header(MessageType.SongExtraUpdated, SongExtraUpdated.Version).Utf8(id).Utf8(row.Field(1)).Utf8(Utf8Fields.TrimAscii(row.Field(2)));
             index.Add(id, w.WrittenSpan);

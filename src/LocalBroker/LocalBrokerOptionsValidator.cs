@@ -17,10 +17,16 @@ public sealed class LocalBrokerOptionsValidator : IValidateOptions<LocalBrokerOp
         if (o.InitialRebalanceDelayMs < 0)
             errors.Add($"LocalBroker:InitialRebalanceDelayMs must be >= 0, got {o.InitialRebalanceDelayMs}");
         if (o.ConsumerGroupHeartbeatIntervalMs < 1 || o.ConsumerGroupSessionTimeoutMs <= o.ConsumerGroupHeartbeatIntervalMs)
-            errors.Add("LocalBroker:ConsumerGroupHeartbeatIntervalMs must be >= 1 and below ConsumerGroupSessionTimeoutMs, " +
+            errors.Add("LocalBroker:ConsumerGroupHeartbeatIntervalMs must be >= 1 and below LocalBroker:ConsumerGroupSessionTimeoutMs, " +
                        $"got {o.ConsumerGroupHeartbeatIntervalMs} and {o.ConsumerGroupSessionTimeoutMs}");
         if (o.RetentionCheckIntervalMs < 0)
             errors.Add($"LocalBroker:RetentionCheckIntervalMs must be >= 0 (0 = off), got {o.RetentionCheckIntervalMs}");
+        if (o.AdvertisedHost is { } advertised && (advertised.Length == 0 || advertised.Any(c => char.IsWhiteSpace(c) || c is ',' or '/')))
+            errors.Add($"LocalBroker:AdvertisedHost (--advertised-host) must be a host name or address, got '{advertised}'");
+        if (o.ReadyFile is { Length: 0 })
+            errors.Add("LocalBroker:ReadyFile (--ready-file) must be a path when set");
+        if (o.NativeLibrary is { } native && !File.Exists(native))
+            errors.Add($"LocalBroker:NativeLibrary '{native}' does not exist");
         foreach (var (topic, partitions) in o.ExtraTopics)
             if (string.IsNullOrWhiteSpace(topic) || partitions < 1)
                 errors.Add($"LocalBroker:ExtraTopics:{topic} must name a topic and a partition count >= 1, got {partitions}");

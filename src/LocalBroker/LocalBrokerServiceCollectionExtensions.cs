@@ -18,7 +18,7 @@ public static class LocalBrokerServiceCollectionExtensions
     public static IServiceCollection AddLocalBroker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LocalBrokerOptions>()
-            .Bind(configuration.GetSection(LocalBrokerOptions.Section))
+            .Bind(configuration.GetSection(LocalBrokerOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LocalBrokerOptions>, LocalBrokerOptionsValidator>();
         services.AddSingleton<BrokerReadiness>();

@@ -1,20 +1,10 @@
 using KkboxNcf.LocalBroker;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 // A local Kafka for development and tests: librdkafka's mock cluster behind a fixed address.
 // Usage: KkboxNcf.LocalBroker [--listen HOST:PORT] [--ready-file PATH] [--brokers N] [--advertised-host HOST]
-var builder = Host.CreateApplicationBuilder();
-builder.Configuration.AddCommandLine(args, LocalBrokerServiceCollectionExtensions.Switches.ToDictionary());
-// One line per event, so launchers and tests can grep "ready on HOST:PORT".
-builder.Logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
-// Start-up failures are reported below as one clear line with an exit code, not as the host's stack trace.
-builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-builder.Services.AddLocalBroker(builder.Configuration);
-using var host = builder.Build();
+using var host = LocalBrokerHost.Build(args);
 try
 {
     await host.RunAsync();
@@ -34,5 +24,14 @@ catch (BrokerStartupException e)
 catch (OptionsValidationException e)
 {
     await Console.Error.WriteLineAsync($"LocalBroker: invalid options: {string.Join("; ", e.Failures)}");
+    return ExitCodes.InvalidOptions;
+}
+catch (InvalidOperationException e) when (e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
+                                          || e.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal))
+{
+    // a value that does not parse ("abc" for --brokers) or an unknown LocalBroker:* key: the binder names it
+    // inside a dictionary (LocalBroker:ExtraTopics) the binder's outer message is generic and its inner one names the key
+    string message = e.Message.Contains("binding has failed", StringComparison.Ordinal) && e.InnerException is { } inner ? inner.Message : e.Message;
+    await Console.Error.WriteLineAsync($"LocalBroker: invalid options: {message}");
     return ExitCodes.InvalidOptions;
 }

@@ -15,6 +15,7 @@ public static class ScorerServices
     public static IServiceCollection AddScorer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<ScorerSettings>(configuration);
+        services.AddSettings<RedisSettings>(configuration, RedisSettings.Section, RedisConnection.Validate);
         services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(sp.GetRequiredService<RedisSettings>()));
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<ScorerSettings>().KeyPrefix));
         services.AddSingleton(sp => new RecommendationReader(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),

@@ -57,6 +57,11 @@ public sealed class ScorerSettings : ISettings
     public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
     /// <summary>Answer an unknown member's 404 with the popular list.</summary>
     public bool FallbackToPopular { get; set; } = true;
+    /// <summary>Requests the API works on at once; more wait in a queue of HttpQueueLimit, beyond it they get 503 at once.</summary>
+    public int HttpMaxConcurrentRequests { get; set; } = 64;
+    public int HttpQueueLimit { get; set; } = 512;
+    /// <summary>Open connections Kestrel accepts; more are refused (each costs memory even when idle).</summary>
+    public int HttpMaxConnections { get; set; } = 4096;
 
     public int MetricsEverySeconds { get; set; } = 10;
     /// <summary>JSON-lines file of the served-quality metrics; empty = the metrics topic only.</summary>
@@ -94,6 +99,9 @@ public sealed class ScorerSettings : ISettings
         if (ListensPartitions < 0) yield return $"Scorer:ListensPartitions must be 0 (ask the broker) or positive, got {ListensPartitions}";
         if (!(Uri.TryCreate(HttpUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             yield return $"Scorer:HttpUrl must be an http(s) URL, got \"{HttpUrl}\"";
+        if (HttpMaxConcurrentRequests < 1) yield return $"Scorer:HttpMaxConcurrentRequests must be at least 1, got {HttpMaxConcurrentRequests}";
+        if (HttpQueueLimit < 0) yield return $"Scorer:HttpQueueLimit must be 0 (no queue) or more, got {HttpQueueLimit}";
+        if (HttpMaxConnections < 1) yield return $"Scorer:HttpMaxConnections must be at least 1, got {HttpMaxConnections}";
         if (MetricsEverySeconds < 1) yield return $"Scorer:MetricsEverySeconds must be at least 1, got {MetricsEverySeconds}";
         if (MetricsFile is { Length: 0 }) yield return "Scorer:MetricsFile must be a path when set";
     }

@@ -119,6 +119,7 @@ public sealed class TrainerSettings : ISettings
         if (CheckpointEveryEvents < 1) yield return $"Trainer:CheckpointEveryEvents must be at least 1, got {CheckpointEveryEvents}";
         if (CheckpointEverySeconds < 1) yield return $"Trainer:CheckpointEverySeconds must be at least 1, got {CheckpointEverySeconds}";
         if (KeepCheckpoints < 1) yield return $"Trainer:KeepCheckpoints must be at least 1, got {KeepCheckpoints}";
+        if (MetricsFile is { } metrics && string.IsNullOrWhiteSpace(metrics)) yield return "Trainer:MetricsFile must be a file path when set";
         if (WarmStart is not null && !File.Exists(WarmStart)) yield return $"Trainer:WarmStart '{WarmStart}' does not exist";
         if (MetadataCatchUpSeconds < 0) yield return $"Trainer:MetadataCatchUpSeconds must be 0 or positive, got {MetadataCatchUpSeconds}";
         if (StopAfterEvents < 0) yield return $"Trainer:StopAfterEvents must be 0 (never) or positive, got {StopAfterEvents}";

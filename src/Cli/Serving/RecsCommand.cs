@@ -27,7 +27,7 @@ public sealed class RecsCommand : ICommand
         if (context is not (ServingContexts.Usual or ServingContexts.Discover))
             throw new UsageException($"--context must be {ServingContexts.Usual} or {ServingContexts.Discover}, got '{context}'");
 
-        var settings = new RedisSettings { Configuration = Environment.GetEnvironmentVariable("Redis__Configuration") ?? RedisSettings.DefaultConfiguration };
+        var settings = RedisSettings.FromEnvironment();
         using var redis = RedisConnection.Connect(settings);
         var outcome = await new RecommendationReader(redis, new RedisKeys(prefix)).ReadAsync(msno, context, (int)k);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

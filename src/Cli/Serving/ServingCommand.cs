@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using KkboxNcf.Contracts;
 using KkboxNcf.Contracts.Serving;
 using KkboxNcf.Data;
+using KkboxNcf.Scorer.Redis;
 using StackExchange.Redis;
 
 namespace KkboxNcf.Cli.Serving;
@@ -19,7 +20,16 @@ public sealed class ServingCommand : ICommand
     public string[] Words => ["serving"];
     public string Usage => "serving wait [--timeout SECONDS] | serving sample [--members 3] [--k 5] [--data DIR]";
 
-    static string Redis => Environment.GetEnvironmentVariable("Redis__Configuration") is { Length: > 0 } r ? r : RedisSettings.DefaultConfiguration;
+    /// <summary>The services' Redis settings (password, TLS files) from the environment; fail at once when Redis is away.</summary>
+    static ConfigurationOptions Redis
+    {
+        get
+        {
+            var options = RedisConnection.Options(RedisSettings.FromEnvironment());
+            options.AbortOnConnectFail = true;
+            return options;
+        }
+    }
     static string Kafka => Environment.GetEnvironmentVariable("Kafka__BootstrapServers") is { Length: > 0 } b ? b : KafkaSettings.DefaultBootstrap;
 
     public async Task<int> RunAsync(Args args, CancellationToken ct)

@@ -9,6 +9,8 @@ public enum CsvRowStatus
     Row,
     /// <summary>A quote that never closes (within MaxQuotedLines lines or before the end): the row's first line is given as RawRow and reading goes on after it.</summary>
     UnterminatedQuote,
+    /// <summary>A row longer than the reader's row limit: its first line (or the first bytes of a longer line) is given as RawRow and reading goes on after that line.</summary>
+    TooLong,
     /// <summary>No more rows.</summary>
     End,
 }
@@ -20,17 +22,23 @@ public enum CsvRowStatus
 /// take a fast path (vectorised searches for '\n' and ','); quoted rows are unescaped into a side
 /// buffer so the raw row stays intact for the rejects file. Lenient where common readers are: a
 /// quote inside an unquoted field is kept as a character, text after a closing quote is appended.
+/// A row above the row limit (16 MiB by default) comes back as TooLong and reading goes on, so one
+/// damaged line neither stops the file nor takes all memory.
 /// </summary>
 public sealed class CsvRowReader : IDisposable
 {
     /// <summary>A quoted field may span at most this many lines; beyond it the quote is taken as a stray one.</summary>
     public const int MaxQuotedLines = 100;
-    const int MaxRowBytes = 16 << 20;
+    /// <summary>Default row limit: far above any real KKBOX row, small enough that a file without line breaks cannot take all memory.</summary>
+    public const int DefaultMaxRowBytes = 16 << 20;
+    /// <summary>Of a line longer than the row limit, this many first bytes are kept as RawRow (the rejects file keeps 64 KiB anyway).</summary>
+    const int OversizeKeptBytes = 64 * 1024;
 
     static readonly SearchValues<byte> QuoteOrNewline = SearchValues.Create("\"\n"u8);
 
     readonly Stream _stream;
     readonly bool _ownsStream;
+    readonly int _maxRowBytes;
     byte[] _buf;
     int _pos, _end;
     bool _eof, _started;
@@ -42,11 +50,12 @@ public sealed class CsvRowReader : IDisposable
     int _rowStart, _rowLength;
     long _nextLine = 1;
 
-    public CsvRowReader(Stream stream, int bufferSize = 1 << 20, bool ownsStream = true)
+    public CsvRowReader(Stream stream, int bufferSize = 1 << 20, bool ownsStream = true, int maxRowBytes = DefaultMaxRowBytes)
     {
         _stream = stream;
         _ownsStream = ownsStream;
         _buf = new byte[Math.Max(bufferSize, 4096)];
+        _maxRowBytes = Math.Max(maxRowBytes, Math.Max(_buf.Length, 2 * OversizeKeptBytes));
     }
 
     public static CsvRowReader Open(string path) =>
@@ -62,6 +71,9 @@ public sealed class CsvRowReader : IDisposable
 
     /// <summary>The row's bytes as in the file (without its final line break).</summary>
     public ReadOnlySpan<byte> RawRow => _buf.AsSpan(_rowStart, _rowLength);
+
+    /// <summary>True when RawRow is only the start of the row (a line above the row limit).</summary>
+    public bool RawRowIsPartial { get; private set; }
 
     public ReadOnlySpan<byte> Field(int i) =>
         (uint)i < (uint)FieldCount
@@ -81,6 +93,7 @@ public sealed class CsvRowReader : IDisposable
     public CsvRowStatus ReadRow()
     {
         if (!_started) Start();
+        RawRowIsPartial = false;
         while (true)
         {
             if (_pos >= _end)
@@ -92,6 +105,7 @@ public sealed class CsvRowReader : IDisposable
             if (nl >= 0 && rest[nl] == (byte)'"') return ReadQuotedRow();
             if (nl < 0 && !_eof)
             {
+                if (AtRowLimit) return TooLong();
                 Fill();
                 continue;
             }
@@ -142,6 +156,7 @@ public sealed class CsvRowReader : IDisposable
         {
             var result = TryParseQuoted(out bool needMore);
             if (!needMore) return result;
+            if (AtRowLimit) return TooLong();
             if (!Fill()) _eof = true;
         }
     }
@@ -228,6 +243,53 @@ public sealed class CsvRowReader : IDisposable
         return CsvRowStatus.UnterminatedQuote;
     }
 
+    /// <summary>The unread row fills a buffer that may not grow any more.</summary>
+    bool AtRowLimit => _pos == 0 && _end == _buf.Length && _buf.Length >= _maxRowBytes;
+
+    /// <summary>
+    /// A row that does not fit the row limit is rejected, not a reason to stop reading the file. When
+    /// its first physical line fits (a quoted field that runs on over many lines), that line is given
+    /// back and the lines after it are read again as rows, as for an unterminated quote; otherwise the
+    /// first bytes of the line are kept and the rest of it is skipped up to its line break.
+    /// </summary>
+    CsvRowStatus TooLong()
+    {
+        FieldCount = 0;
+        LineNumber = _nextLine++;
+        _rowStart = 0;
+        int nl = _buf.AsSpan(0, _end).IndexOf((byte)'\n');
+        if (nl >= 0)
+        {
+            _rowLength = nl > 0 && _buf[nl - 1] == (byte)'\r' ? nl - 1 : nl;
+            Terminated = true;
+            _pos = nl + 1;
+            return CsvRowStatus.TooLong;
+        }
+        _rowLength = OversizeKeptBytes;
+        RawRowIsPartial = true;
+        // Read the rest of the line into the buffer after the kept bytes, over and over, until its line break.
+        _pos = _end = OversizeKeptBytes;
+        while (true)
+        {
+            int n = _stream.Read(_buf, _end, _buf.Length - _end);
+            if (n == 0)
+            {
+                _eof = true;
+                Terminated = false;
+                _pos = _end;
+                return CsvRowStatus.TooLong;
+            }
+            int found = _buf.AsSpan(_end, n).IndexOf((byte)'\n');
+            if (found >= 0)
+            {
+                Terminated = true;
+                _pos = _end + found + 1;
+                _end += n;
+                return CsvRowStatus.TooLong;
+            }
+        }
+    }
+
     void AddField(ref int count, int start, int length)
     {
         if (count == _starts.Length) GrowFields();
@@ -254,9 +316,9 @@ public sealed class CsvRowReader : IDisposable
         }
         if (_end == _buf.Length)
         {
-            if (_buf.Length >= MaxRowBytes)
-                throw new KkboxFormatException($"a row longer than {MaxRowBytes >> 20} MiB near line {_nextLine}: not a KKBOX CSV file?");
-            Array.Resize(ref _buf, _buf.Length * 2);
+            // ReadRow stops at the row limit (TooLong) before it asks for more.
+            if (_buf.Length >= _maxRowBytes) throw new InvalidOperationException("CsvRowReader: the row limit was passed");
+            Array.Resize(ref _buf, Math.Min(_buf.Length * 2, _maxRowBytes));
         }
         int read = 0;
         while (_end < _buf.Length)

@@ -42,7 +42,7 @@ public static class KkboxReader
                 row++;
                 if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
                 string? reason = TryListen(csv, status, isTest, row, out var f);
-                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow, csv.RawRowIsPartial); continue; }
                 accepted++;
                 yield return new Listen(row, members.Get(f.Msno), songs?.Get(f.SongId) ?? Utf8Fields.Text(f.SongId), contexts.Get(f.SourceSystemTab),
                     contexts.Get(f.SourceScreenName), contexts.Get(f.SourceType), f.Target, f.Id);
@@ -77,7 +77,7 @@ public static class KkboxReader
         return ReadRows(path, KkboxSchema.Songs, report, ct, (CsvRowReader r, out Song? song) =>
         {
             song = null;
-            if (r.Field(0).IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            if (RejectReasons.ForKey(r.Field(0), "song_id") is { } keyProblem) return keyProblem;
             if (!Utf8Fields.TryParseInt(r.Field(1), -1, out int length)) return RejectReasons.For(RejectReasons.BadInteger, "song_length");
             if (!Utf8Fields.TryParseInt(r.Field(6), -1, out int language)) return RejectReasons.For(RejectReasons.BadInteger, "language");
             song = new Song(ids.Get(r.Field(0)), length, Utf8Fields.SplitMulti(r.Field(2), names),
@@ -93,7 +93,7 @@ public static class KkboxReader
         return ReadRows(path, KkboxSchema.Members, report, ct, (CsvRowReader r, out Member? member) =>
         {
             member = null;
-            if (r.Field(0).IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "msno");
+            if (RejectReasons.ForKey(r.Field(0), "msno") is { } keyProblem) return keyProblem;
             if (!Utf8Fields.TryParseInt(r.Field(1), -1, out int city)) return RejectReasons.For(RejectReasons.BadInteger, "city");
             if (!Utf8Fields.TryParseInt(r.Field(2), 0, out int bd)) return RejectReasons.For(RejectReasons.BadInteger, "bd");
             if (!Utf8Fields.TryParseInt(r.Field(4), -1, out int via)) return RejectReasons.For(RejectReasons.BadInteger, "registered_via");
@@ -108,7 +108,7 @@ public static class KkboxReader
         ReadRows(path, KkboxSchema.SongExtras, report, ct, (CsvRowReader r, out SongExtra? extra) =>
         {
             extra = null;
-            if (r.Field(0).IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+            if (RejectReasons.ForKey(r.Field(0), "song_id") is { } keyProblem) return keyProblem;
             extra = new SongExtra(Utf8Fields.Text(r.Field(0)), Utf8Fields.Text(r.Field(1)), Utf8Fields.Text(Utf8Fields.TrimAscii(r.Field(2))));
             return null;
         });
@@ -158,7 +158,7 @@ public static class KkboxReader
                 string? reason = CheckShape(csv, status, schema.Columns.Length);
                 T? value = null;
                 reason ??= parse(csv, out value);
-                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow, csv.RawRowIsPartial); continue; }
                 accepted++;
                 yield return value!;
             }
@@ -200,7 +200,7 @@ public static class KkboxReader
                 row++;
                 if ((row & (CancelCheckEvery - 1)) == 0) ct.ThrowIfCancellationRequested();
                 string? reason = step(csv, status, row);
-                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow); continue; }
+                if (reason is not null) { report.Reject(stats, csv.LineNumber, row, reason, csv.RawRow, csv.RawRowIsPartial); continue; }
                 accepted++;
             }
         }
@@ -238,8 +238,8 @@ public static class KkboxReader
         int o = isTest ? 1 : 0;
         var msno = csv.Field(o);
         var song = csv.Field(o + 1);
-        if (msno.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "msno");
-        if (song.IsEmpty) return RejectReasons.For(RejectReasons.MissingKey, "song_id");
+        if (RejectReasons.ForKey(msno, "msno") is { } msnoProblem) return msnoProblem;
+        if (RejectReasons.ForKey(song, "song_id") is { } songProblem) return songProblem;
         int target = -1;
         long id = -1;
         if (isTest)
@@ -267,12 +267,15 @@ public static class KkboxReader
         return null;
     }
 
-    /// <summary>The checks every file shares: quoting, blank rows, column count, UTF-8.</summary>
+    /// <summary>The checks every file shares: quoting, row and field size, blank rows, column count, UTF-8.</summary>
     static string? CheckShape(CsvRowReader csv, CsvRowStatus status, int columns)
     {
         if (status == CsvRowStatus.UnterminatedQuote) return RejectReasons.UnterminatedQuote;
+        if (status == CsvRowStatus.TooLong) return RejectReasons.RowTooLong;
         if (csv.IsBlank) return RejectReasons.EmptyRow;
         if (csv.FieldCount != columns) return RejectReasons.WrongColumnCount;
+        for (int i = 0; i < columns; i++)
+            if (csv.Field(i).Length > RejectReasons.MaxFieldBytes) return RejectReasons.FieldTooLong;
         if (!Utf8.IsValid(csv.RawRow)) return RejectReasons.InvalidUtf8;
         return null;
     }

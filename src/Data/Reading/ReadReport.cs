@@ -47,11 +47,11 @@ public sealed class ReadReport(RejectSink? sink = null)
         }
     }
 
-    /// <summary>Counts a rejected row under its reason and writes it to the rejects file.</summary>
-    public void Reject(FileReadStats stats, long line, long row, string reason, ReadOnlySpan<byte> raw)
+    /// <summary>Counts a rejected row under its reason and writes it to the rejects file (rawIsPartial: raw is only the row's start).</summary>
+    public void Reject(FileReadStats stats, long line, long row, string reason, ReadOnlySpan<byte> raw, bool rawIsPartial = false)
     {
         lock (_gate) { stats.Rows++; stats.CountReject(reason); }
-        Sink?.Write(stats.File, line, row, reason, raw);
+        Sink?.Write(stats.File, line, row, reason, raw, rawIsPartial);
     }
 
     /// <summary>Readers count accepted rows locally and add them when a file is done (a lock per row would cost more than the parse).</summary>

@@ -25,9 +25,9 @@ public sealed class RejectSink : IDisposable
 
     public long Written { get { lock (_gate) return _written; } }
 
-    public void Write(string file, long line, long row, string reason, ReadOnlySpan<byte> raw)
+    public void Write(string file, long line, long row, string reason, ReadOnlySpan<byte> raw, bool rawIsPartial = false)
     {
-        bool truncated = raw.Length > MaxRawBytes;
+        bool truncated = rawIsPartial || raw.Length > MaxRawBytes;
         if (truncated) raw = raw[..MaxRawBytes];
         bool valid = Utf8.IsValid(raw);
         lock (_gate)

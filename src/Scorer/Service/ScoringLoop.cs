@@ -218,9 +218,11 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         while (consumer.Consume(0) is { } cr)
         {
             if (cr.IsPartitionEOF) break;
-            if (cr.Message.Value is not { } value || !Messages.TryDecode<CheckpointPublished>(value, out var announcement, out var reason))
+            string? reason = "no value";
+            if (cr.Message.Value is not { } value || !Messages.TryDecode<CheckpointPublished>(value, out var announcement, out reason))
             {
-                DeadLetterOf(cr, "checkpoint announcement: " + (cr.Message.Value is null ? "no value" : "undecodable"));
+                // the decoder's reason goes with the message, so the dead letter says what is wrong with it
+                DeadLetterOf(cr, "checkpoint announcement: " + reason);
                 continue;
             }
             if (announcement!.ModelVersion > (_newest?.ModelVersion ?? -1)) _newest = announcement;
@@ -292,10 +294,11 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
             }
             if (cr is null || cr.IsPartitionEOF) return;
             n++;
-            if (cr.Message.Value is { } value && Messages.TryDecode<ListenRecorded>(value, out var listen, out var reason))
+            string? reason = "no value";
+            if (cr.Message.Value is { } value && Messages.TryDecode<ListenRecorded>(value, out var listen, out reason))
                 Apply(listen!, cr.Partition.Value);
             else
-                DeadLetterOf(cr, "listen: " + (cr.Message.Value is null ? "no value" : "undecodable"));
+                DeadLetterOf(cr, "listen: " + reason);
             consumer.StoreOffset(cr);
         }
     }
