@@ -18,12 +18,9 @@ public static class RedisConnection
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2_000);
         options.SyncTimeout = Math.Max(options.SyncTimeout, 10_000);
-<<<<<<< HEAD
         // While disconnected, fail commands at once instead of queueing them until the timeout: the
         // API answers 503 immediately and the Scorer's own retry (with back-off) decides when to try again.
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        return ConnectionMultiplexer.Connect(options);
-=======
         if (!string.IsNullOrEmpty(settings.TrustedCaFile)) options.TrustIssuer(settings.TrustedCaFile);
         if (!string.IsNullOrEmpty(settings.ClientCertificateFile))
             options.SetUserPfxCertificate(settings.ClientCertificateFile, settings.ClientCertificatePassword);
@@ -64,6 +61,5 @@ public static class RedisConnection
                 message = message.Replace(part[(eq + 1)..], KafkaSettings.Redacted, StringComparison.Ordinal);
         }
         return message;
->>>>>>> s3-inputs
     }
 }

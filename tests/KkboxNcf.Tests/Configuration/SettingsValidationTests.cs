@@ -42,6 +42,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Trainer:LearningRate"] = ["0", "-0.1", "NaN", "Infinity"],
         ["Trainer:StepBatchSize"] = ["0"],
         ["Trainer:Passes"] = ["0"],
+        ["Trainer:TorchThreads"] = ["-1"],
         ["Trainer:LabelDelay"] = ["-1"],
         ["Trainer:MaxUsers"] = ["4096"],
         ["Trainer:MaxSongs"] = ["100"],
@@ -117,6 +118,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
     {
         ["Trainer:Seed"] = "every int is a seed (\"abc\" is still refused)",
         ["Ingest:IncludeTest"] = "true or false (\"abc\" is refused)",
+        ["Trainer:Rebase"] = "true or false (\"abc\" is refused)",
         ["Scorer:ExcludeHeard"] = "true or false (\"abc\" is refused)",
         ["Scorer:ReplayHistory"] = "true or false (\"abc\" is refused)",
         ["Scorer:FallbackToPopular"] = "true or false (\"abc\" is refused)",
