@@ -41,13 +41,11 @@ public sealed class TrainerSettings : ISettings
     public int MaxSongs { get; set; } = 4_000_000;
 
     /// <summary>
-    /// libtorch's intra-op threads for the training loop; 0 = libtorch's default (one per core).
-    /// Default 1: the Trainer's tensors are small (steps of 512 rows) and the process has other busy
-    /// threads (librdkafka, the metadata reader), so OpenMP's second thread mostly waits at barriers,
-    /// and on a busy machine it stalls (bench stream-train: 2.4-4.1k listens/s with 2 threads under
-    /// load 5-7, 26-31k with 1 in the same minutes).
+    /// libtorch's intra-op threads for the training loop; 0 = libtorch's default (one per core). With
+    /// OpenMP's default spinning wait, two threads stalled on a busy 2-core machine; the programs now set
+    /// OMP_WAIT_POLICY=PASSIVE (OpenMpWaitPolicy), and with it two threads beat one (bench stream-train).
     /// </summary>
-    public int TorchThreads { get; set; } = 1;
+    public int TorchThreads { get; set; }
 
     /// <summary>Labeled events in the sliding window of the online metrics.</summary>
     public int MetricsWindow { get; set; } = 10_000;
