@@ -29,6 +29,7 @@ public sealed class BenchCommand : ICommand
         new StreamTrainBenchmark(),
         new ScoreBenchmark(),
         new FreshnessBenchmark(),
+        new FaultsBenchmark(),
     ];
 
     public string[] Words => ["bench"];

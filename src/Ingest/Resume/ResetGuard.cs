@@ -25,6 +25,7 @@ public sealed class ResetGuard : IDisposable
     Dictionary<int, long> _highest = new();
     int _partitions;
     volatile string? _clusterChanged;
+    bool _saveFailed;
 
     public ResetGuard(KafkaSettings kafka, string path, ILogger log)
     {
@@ -138,11 +139,20 @@ public sealed class ResetGuard : IDisposable
 
     void Save(string? resetSeen = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-        string tmp = _path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(new Record(_kafka.BootstrapServers, Topics.Listens,
-            _highest.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), resetSeen)));
-        File.Move(tmp, _path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+            string tmp = _path + ".tmp";
+            File.WriteAllText(tmp, JsonSerializer.Serialize(new Record(_kafka.BootstrapServers, Topics.Listens,
+                _highest.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), resetSeen)));
+            File.Move(tmp, _path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the replay itself does not need the record; only the check across restarts is lost
+            if (!_saveFailed) _log.LogWarning("Cannot write {Path} ({Reason}): a broker reset between two runs of Ingest will not be noticed (set --rejects to a writable folder)", _path, e.Message);
+            _saveFailed = true;
+        }
     }
 
     public void Dispose() => _probe.Dispose();

@@ -98,8 +98,9 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                 if (dueByEvents || dueByTime) Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
             }
             // graceful end: the batch in hand was processed above; make everything durable
-            if (trainer.Position > _checkpointPosition || _lastCheckpoint is null)
-                Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
+            if ((trainer.Position > _checkpointPosition || _lastCheckpoint is null) && !Checkpoint(store, consumer, producer, metrics, deadLetters, trainer))
+                throw new IOException($"the final checkpoint could not be written to {store.Directory} (see the error above); " +
+                    $"checkpoint {_modelVersion} is the newest, the listens after position {_checkpointPosition:N0} will be trained again from it");
             log.LogInformation("Stopped at stream position {Position:N0}: {Trained:N0} trained, {Dead:N0} dead letters, {Skipped:N0} skipped as already trained (rebase), AUC {Auc:F4}",
                 trainer.Position, trainer.Trained, deadLetters.Count, _skipped, trainer.Metrics.Cumulative.Auc);
         }
@@ -251,7 +252,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         return batch;
     }
 
-    void Checkpoint(CheckpointStore store, IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer,
+    /// <summary>Writes, commits and announces a checkpoint; false (logged, health reported) when it could not be written.</summary>
+    bool Checkpoint(CheckpointStore store, IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer,
         MetricsPublisher metrics, DeadLetterSink deadLetters, OnlineTrainer trainer)
     {
         var clock = Stopwatch.StartNew();
@@ -268,9 +270,10 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         catch (IOException e)
         {
             health.Report($"checkpoint write failed: {e.Message}");
-            log.LogError(e, "Checkpoint {Version} could not be written; offsets stay uncommitted, retrying at the next interval", version);
+            log.LogError("Checkpoint {Version} could not be written ({Reason}); checkpoint {Previous} stays the newest, offsets stay uncommitted, retrying at the next interval",
+                version, e.Message, _modelVersion);
             _sinceCheckpoint.Restart();
-            return;
+            return false;
         }
         _modelVersion = version;
         _checkpointPosition = trainer.Position;
@@ -296,6 +299,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         store.Prune();
         log.LogInformation("Checkpoint {Version} at position {Position:N0} ({Trained:N0} trained, {Pending} pending): {Size:N1} MiB in {Seconds:F2} s, window AUC {Auc:F4}",
             version, trainer.Position, trainer.Trained, trainer.Pending, new FileInfo(path).Length / 1048576.0, seconds, snapshot.WindowAuc ?? double.NaN);
+        return true;
     }
 
     MetricsSnapshot Snapshot(OnlineTrainer trainer, DeadLetterSink deadLetters)
