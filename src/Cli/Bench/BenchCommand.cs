@@ -29,6 +29,7 @@ public sealed class BenchCommand : ICommand
         new StreamTrainBenchmark(),
         new ScoreBenchmark(),
         new FreshnessBenchmark(),
+        new ApiFloodBenchmark(),
     ];
 
     public string[] Words => ["bench"];
