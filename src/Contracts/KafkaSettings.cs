@@ -119,7 +119,7 @@ public sealed class KafkaSettings
             // librdkafka names its own property; say which of our settings that is
             string message = e.Message;
             foreach (var (property, setting, _) in Security())
-                if (message.Contains($"\"{property}\"", StringComparison.Ordinal)) message += $" (set by Kafka:{setting} or Kafka:Properties:{property})";
+                if (message.Contains(property, StringComparison.Ordinal)) message += $" (set by Kafka:{setting} or Kafka:Properties:{property})";
             return Redact($"Kafka settings rejected by librdkafka (Kafka:Properties or the security settings): {message}");
         }
     }

@@ -30,6 +30,7 @@ public sealed class BenchCommand : ICommand
         new ScoreBenchmark(),
         new FreshnessBenchmark(),
         new FaultsBenchmark(),
+        new ApiFloodBenchmark(),
     ];
 
     public string[] Words => ["bench"];

@@ -25,7 +25,7 @@ public class CsvFuzzTests(ITestOutputHelper output)
     public void MutatedRowsAreReadOrRejectedAndCountedNeverLost(string file)
     {
         var schema = KkboxSchema.All.Single(s => s.FileName == file);
-        var fuzz = new CsvFuzzInputs(file.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var fuzz = new CsvFuzzInputs(Seed(file));
         using var dir = new TempDir();
         long rows = 0, accepted = 0, rejected = 0;
         var reasons = new Dictionary<string, long>();
@@ -49,7 +49,7 @@ public class CsvFuzzTests(ITestOutputHelper output)
     public void RandomBytesAfterAValidHeaderAreReadOrRejectedAndCounted(string file)
     {
         var schema = KkboxSchema.All.Single(s => s.FileName == file);
-        var random = new Random(17 + file.Length);
+        var random = new Random(Seed(file) + 17);
         using var dir = new TempDir();
         long rows = 0;
         for (int f = 0; f < 200; f++)
@@ -146,6 +146,9 @@ public class CsvFuzzTests(ITestOutputHelper output)
         Assert.Equal(2, csv.LineNumber);
         AssertRowsCoverFile(bytes, bufferSize: 4096, maxRowBytes: 128 * 1024);
     }
+
+    /// <summary>A seed per file that is the same in every run (string.GetHashCode is not), so a failure replays.</summary>
+    static int Seed(string file) => file.Aggregate(7, (h, c) => unchecked(h * 31 + c)) & 0xffff;
 
     record Outcome(long Rows, long Accepted, long Rejected, IReadOnlyDictionary<string, long> Reasons);
 
