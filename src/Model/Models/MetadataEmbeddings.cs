@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Runtime;
 using KkboxNcf.Model.Features;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,6 +15,7 @@ public sealed class MetadataEmbeddings : nn.Module<Tensor, Tensor>
     // the batch columns this module reads: the metadata fields, then the genre slots (FeatureLayout)
     static readonly int FirstColumn = (int)FeatureLayout.MetadataFields[0];
     static readonly int ColumnCount = FeatureLayout.MetadataFields.Length + FeatureLayout.GenreSlots;
+    static readonly Scalar GenreSlots = ((long)FeatureLayout.GenreSlots).ToScalar(); // held: see HeldScalars
 
     readonly SegmentedEmbedding embed;
     readonly int[] _widths;
@@ -45,7 +47,7 @@ public sealed class MetadataEmbeddings : nn.Module<Tensor, Tensor>
         for (int i = 0; i < fields; i++) parts[i] = e.select(1, i).narrow(1, 0, _widths[i]);
         // genres: mean over the song's genre slots (slots past its genre count are masked out)
         var count = batch.select(1, FeatureLayout.GenreCountColumn).unsqueeze(1);
-        var mask = (torch.arange(FeatureLayout.GenreSlots, dtype: int64).unsqueeze(0) < count).to(float32).unsqueeze(2);
+        var mask = (torch.arange(HeldScalars.Zero, GenreSlots, HeldScalars.One, dtype: int64).unsqueeze(0) < count).to(float32).unsqueeze(2);
         var genres = (e.narrow(1, fields, FeatureLayout.GenreSlots) * mask).sum(1) / count.to(float32);
         parts[fields] = genres.narrow(1, 0, _genreWidth);
         return torch.cat(parts, 1);

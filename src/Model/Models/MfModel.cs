@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Runtime;
 using KkboxNcf.Model.Features;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public sealed class MfModel : RecModel, IDotProductModel
         var user = e.select(1, 0);
         var item = e.select(1, 1);
         var dot = (user.narrow(1, 0, d) * item.narrow(1, 0, d)).sum(1);
-        return dot + user.select(1, d) + item.select(1, d);
+        return dot.Plus(user.select(1, d)).Plus(item.select(1, d));
     }
 
     public DotProductFactors ExtractFactors()

@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Runtime;
 using KkboxNcf.Model.Features;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -55,7 +56,7 @@ public sealed class NcfModel : RecModel, IDotProductModel
         var mf_embed = user_mf_embed * item_mf_embed;
 
         var logit = l4.forward(torch.cat([mf_embed, h3], 1)).squeeze(1);
-        return logit + user_bias + item_bias;
+        return logit.Plus(user_bias).Plus(item_bias);
     }
 
     /// <summary>
@@ -84,14 +85,14 @@ public sealed class NcfModel : RecModel, IDotProductModel
         var w1 = l1.weight!;
         // songInput's columns are [item_nn | metadata]; l1's are [user_nn | item_nn | metadata]
         var songPart = songInput.index_select(1, songCols.Song).matmul(w1.index_select(1, songCols.Layer).t());
-        var memberPart = memberInput.index_select(1, memberCols.Member).matmul(w1.index_select(1, memberCols.Layer).t()) + l1.bias!;
+        var memberPart = memberInput.index_select(1, memberCols.Member).matmul(w1.index_select(1, memberCols.Layer).t()).Plus(l1.bias!);
 
-        var h1 = torch.nn.functional.relu(songPart.index_select(0, pairSong) + memberPart.index_select(0, pairMember));
+        var h1 = torch.nn.functional.relu(songPart.index_select(0, pairSong).Plus(memberPart.index_select(0, pairMember)));
         var h2 = Layer(l2, h1);
         var h3 = Layer(l3, h2);
         var mf = member.narrow(1, _nnWidth, nDim).index_select(0, pairMember) * song.narrow(1, _nnWidth, nDim).index_select(0, pairSong);
         var logit = l4.forward(torch.cat([mf, h3], 1)).squeeze(1)
-            + member.select(1, _nnWidth + nDim).index_select(0, pairMember) + song.select(1, _nnWidth + nDim).index_select(0, pairSong);
+            .Plus(member.select(1, _nnWidth + nDim).index_select(0, pairMember)).Plus(song.select(1, _nnWidth + nDim).index_select(0, pairSong));
         var p = torch.sigmoid(logit);
         if (wasTraining) train();
         return p;

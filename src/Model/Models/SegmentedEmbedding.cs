@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Runtime;
 using KkboxNcf.Model.Features;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public sealed class SegmentedEmbedding : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Segment> Segments => _segments;
 
     /// <summary>Field ids [B, K] (rows within each column's field) -> embeddings [B, K, width].</summary>
-    public override Tensor forward(Tensor ids) => table.forward(ids + Offsets());
+    public override Tensor forward(Tensor ids) => table.forward(ids.Plus(Offsets()));
 
     /// <summary>The rows of one field's segment [Rows, width] (a view of the weights, e.g. to extract GMF vectors).</summary>
     public Tensor SegmentWeights(Field? field)

@@ -43,6 +43,9 @@ public sealed class LazyAdam
         double bc2 = 1 - Math.Pow(_beta2, StepCount);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
+        // Scalars held for the whole step: TorchSharp's temporary ones can be finalized mid-call (see HeldScalars)
+        using Scalar beta1 = _beta1, oneMinusBeta1 = 1 - _beta1, beta2 = _beta2, oneMinusBeta2 = 1 - _beta2;
+        using Scalar biasCorrection2 = bc2, eps = _eps, stepSize = -_lr / bc1;
         foreach (var table in _tables)
         {
             var (m, v) = table.Moments;
@@ -51,12 +54,12 @@ public sealed class LazyAdam
                 var g = touched.Values.grad;
                 if (g is null) continue;
                 var index = touched.Index;
-                var mRows = m.index_select(0, index).mul_(_beta1).add_(g, 1 - _beta1);
-                var vRows = v.index_select(0, index).mul_(_beta2).addcmul_(g, g, 1 - _beta2);
+                var mRows = m.index_select(0, index).mul_(beta1).add_(g, oneMinusBeta1);
+                var vRows = v.index_select(0, index).mul_(beta2).addcmul_(g, g, oneMinusBeta2);
                 m.index_copy_(0, index, mRows);
                 v.index_copy_(0, index, vRows);
-                var denom = vRows.div(bc2).sqrt_().add_(_eps);
-                table.Weight.index_add_(0, index, mRows.div_(denom), -_lr / bc1);
+                var denom = vRows.div(biasCorrection2).sqrt_().add_(eps);
+                table.Weight.index_add_(0, index, mRows.div_(denom), stepSize);
             }
             table.ClearTouched();
         }

@@ -20,10 +20,6 @@ public sealed partial class OnlineTrainer : IDisposable
     readonly Queue<PendingListen> _pending = new();
     readonly LruRows _users;
     readonly LruRows _songs;
-    readonly PrequentialMetrics _metrics;
-    // the metrics of the last batch are added on a pool thread while that batch trains (they do not
-    // affect training); every read of Metrics, and the next batch, waits for it
-    Task _metricsUpdate = Task.CompletedTask;
 
     OnlineTrainer(OnlineTrainerOptions options, FeatureSpace space, RecModel model, ModelFitter fitter,
         PrequentialMetrics metrics, LatencyHistogram latency, LruRows users, LruRows songs)
@@ -32,7 +28,7 @@ public sealed partial class OnlineTrainer : IDisposable
         Space = space;
         Model = model;
         Fitter = fitter;
-        _metrics = metrics;
+        Metrics = metrics;
         Latency = latency;
         _users = users;
         _songs = songs;
@@ -77,15 +73,7 @@ public sealed partial class OnlineTrainer : IDisposable
     public FeatureSpace Space { get; }
     public RecModel Model { get; }
     public ModelFitter Fitter { get; }
-    /// <summary>The prequential metrics, complete up to the last processed batch.</summary>
-    public PrequentialMetrics Metrics
-    {
-        get
-        {
-            _metricsUpdate.GetAwaiter().GetResult();
-            return _metrics;
-        }
-    }
+    public PrequentialMetrics Metrics { get; }
     public LatencyHistogram Latency { get; }
 
     /// <summary>Listens seen (the stream position the metrics are keyed by).</summary>
@@ -114,16 +102,18 @@ public sealed partial class OnlineTrainer : IDisposable
         var (recycledUsers, recycledSongs) = Register(batch);
         var encoded = Encode(batch);
         var scores = Model.Predict(encoded);
-        var metrics = Metrics; // waits for the previous batch's update
-        var labels = batch.Select(l => l.HasLabel ? l.Target : -1).ToArray();
-        var users = encoded.Column(Field.User).ToArray();
-        int labeled = labels.Count(y => y >= 0);
-        Unlabeled += batch.Count - labeled;
-        _metricsUpdate = Task.Run(() =>
+        int labeled = 0;
+        var userColumn = encoded.Column(Field.User);
+        for (int i = 0; i < batch.Count; i++)
         {
-            for (int i = 0; i < labels.Length; i++)
-                if (labels[i] >= 0) metrics.Add(scores[i], labels[i] == 1, users[i]);
-        });
+            if (!batch[i].HasLabel)
+            {
+                Unlabeled++;
+                continue;
+            }
+            labeled++;
+            Metrics.Add(scores[i], batch[i].Target == 1, userColumn[i]);
+        }
         double scoreSeconds = clock.Elapsed.TotalSeconds;
 
         // Train on what is ready: with no delay the batch itself (already encoded), else the due part of the queue.
@@ -220,8 +210,6 @@ public sealed partial class OnlineTrainer : IDisposable
 
     public void Dispose()
     {
-        try { _metricsUpdate.Wait(); }
-        catch (AggregateException) { } // a failed metrics update surfaced (or will) through Metrics; the model goes anyway
         Fitter.Dispose();
         Model.Dispose();
     }
