@@ -274,8 +274,10 @@ public static class KkboxReader
         if (status == CsvRowStatus.TooLong) return RejectReasons.RowTooLong;
         if (csv.IsBlank) return RejectReasons.EmptyRow;
         if (csv.FieldCount != columns) return RejectReasons.WrongColumnCount;
-        for (int i = 0; i < columns; i++)
-            if (csv.Field(i).Length > RejectReasons.MaxFieldBytes) return RejectReasons.FieldTooLong;
+        // a field can be too long only in a row that is: the usual short row costs one comparison
+        if (csv.RawRow.Length > RejectReasons.MaxFieldBytes)
+            for (int i = 0; i < columns; i++)
+                if (csv.Field(i).Length > RejectReasons.MaxFieldBytes) return RejectReasons.FieldTooLong;
         if (!Utf8.IsValid(csv.RawRow)) return RejectReasons.InvalidUtf8;
         return null;
     }

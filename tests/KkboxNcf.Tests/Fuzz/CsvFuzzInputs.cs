@@ -60,16 +60,16 @@ public sealed class CsvFuzzInputs(int seed)
             case 5: return Insert(row, [0, 0, 0]);
             case 6: // a column too many or too few
                 return r.Next(2) == 0 ? [.. row, (byte)',', .. "extra"u8] : DropColumn(row);
-            case 7: return ReplaceField(row, schema, Encoding.UTF8.GetBytes(Pick(BadNumbers))); // wrong type
+            case 7: return ReplaceField(row, Encoding.UTF8.GetBytes(Pick(BadNumbers))); // wrong type
             case 8: return Insert(row, [(byte)'"']); // a stray or unterminated quote
-            case 9: return ReplaceField(row, schema, [(byte)'"', .. "never closed"u8]);
+            case 9: return ReplaceField(row, [(byte)'"', .. "never closed"u8]);
             case 10: // random bytes
             {
                 var bytes = new byte[r.Next(0, 80)];
                 r.NextBytes(bytes);
                 return bytes;
             }
-            default: return ReplaceField(row, schema, []); // an empty field (a missing key when it is the first)
+            default: return ReplaceField(row, []); // an empty field (a missing key when it is the first)
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class CsvFuzzInputs(int seed)
         return field;
     }
 
-    public byte[] ReplaceField(byte[] row, KkboxFileSchema schema, byte[] value)
+    public byte[] ReplaceField(byte[] row, byte[] value)
     {
         var parts = Split(row);
         parts[_random.Next(parts.Count)] = value;

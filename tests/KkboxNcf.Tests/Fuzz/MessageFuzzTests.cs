@@ -114,7 +114,7 @@ public class MessageFuzzTests(ITestOutputHelper output)
             r.NextInt64(), new Dictionary<string, double> { ["auc"] = r.NextDouble(), [Text() + "x"] = double.NaN }, r.NextInt64()));
     }
 
-    static byte[] Mutate(Random r, byte[] valid, byte[] other)
+    internal static byte[] Mutate(Random r, byte[] valid, byte[] other)
     {
         switch (r.Next(10))
         {
