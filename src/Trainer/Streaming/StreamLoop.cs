@@ -25,6 +25,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     // --rebase: per partition, the last row the resumed checkpoint trained on; listens up to it are skipped
     readonly Dictionary<int, long> _skipThrough = new();
     long _skipped;
+    volatile string? _clusterChanged;
     readonly Stopwatch _sinceCheckpoint = new();
     OnlineTrainer? _trainer;
     CheckpointManifest? _lastCheckpoint;
@@ -67,6 +68,14 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                 if (e.IsFatal) health.Report($"Kafka fatal error: {e.Reason}");
                 log.LogWarning("Kafka error {Code}: {Reason}", e.Code, e.Reason);
             })
+            .SetLogHandler((_, m) =>
+            {
+                // a broker at the same address answering with another cluster id: a restarted local broker
+                // (empty); seen even while the consumer is not fetching (e.g. rejoining its group)
+                if (m.Facility == "CLUSTERID") _clusterChanged = m.Message;
+                if (m.Level <= SyslogLevel.Warning) log.LogWarning("librdkafka {Facility}: {Message}", m.Facility, m.Message);
+                else log.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message);
+            })
             .Build();
         consumer.Subscribe(settings.ListensTopic);
         _sinceCheckpoint.Restart();
@@ -80,6 +89,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         {
             while (!stop.IsCancellationRequested && !Done(trainer))
             {
+                if (_clusterChanged is { } changed)
+                    throw new BrokerResetException($"the broker at {kafka.BootstrapServers} is another cluster now, its topics start over (librdkafka: {changed}). {RecoveryHint()}");
                 var batch = Collect(consumer, deadLetters, stop, trainer);
                 foreach (var update in metadata.Drain()) trainer.ApplyMetadata(update);
                 if (metadata.Failure is { } failure) health.Report($"metadata reader stopped: {failure.Message}");
@@ -205,7 +216,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         var batch = new List<ListenRecorded>(settings.BatchSize);
         long limit = settings.StopAfterEvents > 0 ? settings.StopAfterEvents - trainer.Position : long.MaxValue;
         Stopwatch? sinceFirst = null;
-        while (batch.Count < settings.BatchSize && batch.Count < limit && !stop.IsCancellationRequested)
+        while (batch.Count < settings.BatchSize && batch.Count < limit && !stop.IsCancellationRequested && _clusterChanged is null)
         {
             int wait = 100;
             if (sinceFirst is not null && settings.BatchMaxWaitMs > 0)
