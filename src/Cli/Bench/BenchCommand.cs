@@ -29,6 +29,7 @@ public sealed class BenchCommand : ICommand
         new StreamTrainBenchmark(),
         new ScoreBenchmark(),
         new FreshnessBenchmark(),
+        new RecallBenchmark(),
     ];
 
     public string[] Words => ["bench"];
