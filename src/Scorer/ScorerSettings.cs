@@ -21,12 +21,12 @@ public sealed class ScorerSettings : ISettings
     /// <summary>Songs per list.</summary>
     public int K { get; set; } = 50;
     /// <summary>C: songs per member from the dot-product stage that the full model ranks.</summary>
-    public int Candidates { get; set; } = 100;
+    public int Candidates { get; set; } = 50;
     /// <summary>Popular and rising songs added to every member's candidates.</summary>
     public int PopularCandidates { get; set; } = 25;
     public int RisingCandidates { get; set; } = 25;
     /// <summary>Songs per listening context that the full model ranks highest for an unknown member, added to every list of that context.</summary>
-    public int PriorCandidates { get; set; } = 0;
+    public int PriorCandidates { get; set; } = 100;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
     /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>

@@ -32,7 +32,7 @@ public sealed class ScoreBenchmark : IBenchmark
     {
         string dir = args.Get("data", Path.Combine("data", "full"));
         int k = (int)args.Long("k", 50);
-        int candidates = (int)args.Long("candidates", 100);
+        int candidates = (int)args.Long("candidates", new ScorerSettings().Candidates);
         int recallSample = (int)args.Long("recall-sample", 10);
         int threads = (int)args.Long("threads", 0);
         long maxMembers = args.Long("members", long.MaxValue);
@@ -145,6 +145,10 @@ public sealed class ScoreBenchmark : IBenchmark
             ["candidate_recall_mean"] = Math.Round(recall.MeanRecall, 4),
             ["candidate_recall_min"] = Math.Round(recall.MinRecall, 4),
             ["candidate_recall_sample"] = recall.Members,
+            ["candidate_recall_note"] = "on this untrained model the full NCF ranks much like its dot-product part, so this recall says little: `kkbox bench recall` measures it on a trained NCF",
+            ["prior_candidates"] = settings.PriorCandidates,
+            ["prior_contexts"] = model.PriorContexts,
+            ["prior_seconds"] = Math.Round(model.PriorTime.TotalSeconds, 2),
             ["exhaustive_seconds_per_member"] = Math.Round(recall.ExhaustiveSeconds / Math.Max(1, recall.Members), 3),
             ["torch_threads"] = torch.get_num_threads(),
             ["load_average_1m_end"] = LoadAverage(),
