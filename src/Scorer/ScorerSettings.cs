@@ -21,10 +21,12 @@ public sealed class ScorerSettings : ISettings
     /// <summary>Songs per list.</summary>
     public int K { get; set; } = 50;
     /// <summary>C: songs per member from the dot-product stage that the full model ranks.</summary>
-    public int Candidates { get; set; } = 100;
+    public int Candidates { get; set; } = 50;
     /// <summary>Popular and rising songs added to every member's candidates.</summary>
     public int PopularCandidates { get; set; } = 25;
     public int RisingCandidates { get; set; } = 25;
+    /// <summary>Songs per listening context that the full model ranks highest for an unknown member, added to every list of that context.</summary>
+    public int PriorCandidates { get; set; } = 100;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
     /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>
@@ -42,7 +44,7 @@ public sealed class ScorerSettings : ISettings
     /// <summary>Lists expire this long after they were written (a refresh rewrites them).</summary>
     public int ListTtlSeconds { get; set; } = 6 * 3600;
     public string KeyPrefix { get; set; } = RedisKeys.DefaultPrefix;
-    public int WriteBatch { get; set; } = 512;
+    public int WriteBatch { get; set; } = Redis.ListWriter.DefaultBatch;
 
     /// <summary>A member with new listens is re-scored at most this long after the first of them.</summary>
     public int FreshBatchMs { get; set; } = 250;
@@ -68,7 +70,7 @@ public sealed class ScorerSettings : ISettings
     public string? MetricsFile { get; set; }
 
     public ScoringOptions Scoring => new(K, Candidates, CandidateBlock, ExcludeHeard,
-        string.IsNullOrWhiteSpace(DiscoverContext) ? null : ListeningContext.Parse(DiscoverContext));
+        string.IsNullOrWhiteSpace(DiscoverContext) ? null : ListeningContext.Parse(DiscoverContext), PriorCandidates);
 
     public ListeningContext Fallback => ListeningContext.Parse(DefaultContext);
 
@@ -85,6 +87,7 @@ public sealed class ScorerSettings : ISettings
         if (K < 1) yield return $"Scorer:K must be at least 1, got {K}";
         if (Candidates < K) yield return $"Scorer:Candidates must be at least Scorer:K ({K}), got {Candidates}";
         if (PopularCandidates < 0) yield return $"Scorer:PopularCandidates must be 0 or more, got {PopularCandidates}";
+        if (PriorCandidates < 0) yield return $"Scorer:PriorCandidates must be 0 or more, got {PriorCandidates}";
         if (RisingCandidates < 0) yield return $"Scorer:RisingCandidates must be 0 or more, got {RisingCandidates}";
         if (!(RisingHalfLifeListens >= 1)) yield return $"Scorer:RisingHalfLifeListens must be at least 1, got {RisingHalfLifeListens}";
         if (ExtrasEverySeconds < 1) yield return $"Scorer:ExtrasEverySeconds must be at least 1, got {ExtrasEverySeconds}";

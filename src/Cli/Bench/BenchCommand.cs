@@ -31,6 +31,7 @@ public sealed class BenchCommand : ICommand
         new FreshnessBenchmark(),
         new FaultsBenchmark(),
         new ApiFloodBenchmark(),
+        new RecallBenchmark(),
     ];
 
     public string[] Words => ["bench"];

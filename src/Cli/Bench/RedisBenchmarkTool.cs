@@ -7,27 +7,41 @@ namespace KkboxNcf.Cli.Bench;
 /// <summary>Runs `redis-benchmark` (SET, pipelined) against the same Redis as a same-run reference.</summary>
 public static partial class RedisBenchmarkTool
 {
-    /// <summary>SET requests/s for values of valueBytes with the given pipeline depth (50 clients, its default).</summary>
-    public static double SetRate(string redisConfiguration, int valueBytes, int pipeline, int requests)
+    public sealed record Outcome(double RequestsPerSecond, string Command);
+
+    /// <summary>
+    /// SET requests/s of `SET {keyPrefix}NNNNNNNNNNNN VALUE EX ttl` with keys padded to keyBytes and
+    /// values of valueBytes, with the given pipeline depth (50 clients, its default). The key numbers
+    /// are drawn from 10^9 (redis-benchmark reads -r as a 32-bit int), so nearly every SET creates a new key, as a first refresh into an empty
+    /// prefix does; the caller deletes the keys under keyPrefix afterwards.
+    /// </summary>
+    public static Outcome SetRate(string redisConfiguration, string keyPrefix, int keyBytes, int valueBytes, int ttlSeconds, int pipeline, int requests)
     {
         string endpoint = redisConfiguration.Split(',')[0];
         int colon = endpoint.LastIndexOf(':');
         string host = colon > 0 ? endpoint[..colon] : endpoint;
         string port = colon > 0 ? endpoint[(colon + 1)..] : "6379";
+        const string Random = "__rand_int__"; // redis-benchmark puts a 12-digit number here
+        string key = keyPrefix + new string('k', Math.Max(0, keyBytes - keyPrefix.Length - 12)) + Random;
         var psi = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-h", host, "-p", port, "-t", "set", "-P", pipeline.ToString(CultureInfo.InvariantCulture),
-                     "-d", valueBytes.ToString(CultureInfo.InvariantCulture), "-n", requests.ToString(CultureInfo.InvariantCulture),
-                     "-r", "100000", "-q" })
+        foreach (var a in new[] { "-h", host, "-p", port, "-P", pipeline.ToString(CultureInfo.InvariantCulture),
+                     "-n", requests.ToString(CultureInfo.InvariantCulture), "-r", "1000000000", "-q",
+                     "SET", key, new string('x', valueBytes), "EX", ttlSeconds.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
+        string command = $"redis-benchmark -P {pipeline} -n {requests} -r 1000000000 SET {key} <{valueBytes} bytes> EX {ttlSeconds}";
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("redis-benchmark did not start");
-        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        var stderr = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd() + stderr.Result;
         p.WaitForExit();
-        // -q prints e.g. "SET: 123456.79 requests per second, p50=0.295 msec"; the last one is the summary
-        var m = SetPattern().Matches(output);
-        if (p.ExitCode != 0 || m.Count == 0) throw new InvalidOperationException($"redis-benchmark failed ({p.ExitCode}): {output.Trim()}");
-        return double.Parse(m[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+        // -q prints e.g. "SET ...: 123456.79 requests per second, p50=0.295 msec" (the command line, value included)
+        var m = RatePattern().Matches(output);
+        if (p.ExitCode != 0 || m.Count == 0)
+            throw new InvalidOperationException($"redis-benchmark failed ({p.ExitCode}): {Shorten(output.Trim())}");
+        return new Outcome(double.Parse(m[^1].Groups[1].Value, CultureInfo.InvariantCulture), command);
     }
 
-    [GeneratedRegex(@"SET: ([0-9.]+) requests per second")]
-    private static partial Regex SetPattern();
+    static string Shorten(string s) => s.Length <= 500 ? s : s[..250] + " ... " + s[^250..];
+
+    [GeneratedRegex(@": ([0-9.]+) requests per second")]
+    private static partial Regex RatePattern();
 }

@@ -28,33 +28,48 @@ public sealed record RecommendationList(
 {
     static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
-    /// <summary>The stored JSON (written field by field: the Scorer serialises tens of thousands of lists per refresh).</summary>
+    /// <summary>
+    /// The stored JSON, written field by field (the Scorer serialises tens of thousands of lists per
+    /// refresh, inside its Redis writes). Ids are base64 ('+', '/', '='): the relaxed encoder leaves
+    /// them as they are where the default one would write '+' as \u002B (larger values, slower
+    /// writes); what JSON requires (quotes, backslashes, control characters) is still escaped. The
+    /// writer and its buffer are reused per thread.
+    /// </summary>
     public byte[] ToUtf8()
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + Items.Count * 64);
-        using (var w = new Utf8JsonWriter(buffer))
+        var (buffer, w) = _writer ??= NewWriter();
+        buffer.ResetWrittenCount();
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("msno", Msno);
+        w.WriteNumber("model_version", ModelVersion);
+        w.WriteString("context", Context);
+        w.WriteString("tab", Tab);
+        w.WriteString("screen", Screen);
+        w.WriteString("type", Type);
+        w.WriteNumber("computed_at_ms", ComputedAtMs);
+        w.WriteNumber("fresh_as_of_ms", FreshAsOfMs);
+        w.WriteStartArray("items");
+        foreach (var item in Items)
         {
             w.WriteStartObject();
-            w.WriteString("msno", Msno);
-            w.WriteNumber("model_version", ModelVersion);
-            w.WriteString("context", Context);
-            w.WriteString("tab", Tab);
-            w.WriteString("screen", Screen);
-            w.WriteString("type", Type);
-            w.WriteNumber("computed_at_ms", ComputedAtMs);
-            w.WriteNumber("fresh_as_of_ms", FreshAsOfMs);
-            w.WriteStartArray("items");
-            foreach (var item in Items)
-            {
-                w.WriteStartObject();
-                w.WriteString("song_id", item.SongId);
-                w.WriteNumber("score", item.Score);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            w.WriteString("song_id", item.SongId);
+            w.WriteNumber("score", item.Score);
             w.WriteEndObject();
         }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
         return buffer.WrittenSpan.ToArray();
+    }
+
+    [ThreadStatic]
+    static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _writer;
+
+    static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
+        return (buffer, new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     /// <summary>Parses a stored list; throws FormatException naming the problem when the value is not one.</summary>

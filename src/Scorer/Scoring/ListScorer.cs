@@ -46,10 +46,18 @@ public sealed class ListScorer(ScoringOptions options)
             var songs = new HashSet<int>(candidates[i]);
             songs.UnionWith(extras);
             if (heard[i] is { } h) songs.ExceptWith(h);
-            var array = songs.ToArray();
+            Add(i, ServingContexts.Usual, members[i].Usual, WithPrior(songs, members[i].Usual, heard[i]));
+            if (Options.Discover is { } discover && !usualOnly) Add(i, ServingContexts.Discover, discover, WithPrior(songs, discover, heard[i]));
+        }
+
+        int[] WithPrior(HashSet<int> songs, ListeningContext context, HashSet<int>? heardRows)
+        {
+            IEnumerable<int> all = songs;
+            if (Options.PriorCandidates > 0)
+                all = songs.Union(model.Prior(context, Options.PriorCandidates).Where(s => heardRows is null || !heardRows.Contains(s)));
+            var array = all.ToArray();
             Array.Sort(array);
-            Add(i, ServingContexts.Usual, members[i].Usual, array);
-            if (Options.Discover is { } discover && !usualOnly) Add(i, ServingContexts.Discover, discover, array);
+            return array;
         }
 
         void Add(int member, string name, ListeningContext context, int[] songs)

@@ -18,13 +18,18 @@ public sealed class ScoringModel : IDisposable
     readonly DotProductFactors _factors;
     readonly Dictionary<int, int[]> _candidates = new();
     readonly Dictionary<(int User, ListeningContext Context), Dictionary<int, float>> _scores = new();
+    readonly Dictionary<(ListeningContext Context, int Count), int[]> _priors = new();
 
-    public ScoringModel(long version, ModelBundle bundle)
+    readonly bool _ownsModel;
+
+    /// <param name="ownsModel">Dispose the bundle's model with this one (false: the caller keeps using it, e.g. to train it further).</param>
+    public ScoringModel(long version, ModelBundle bundle, bool ownsModel = true)
     {
         if (bundle.Model is not IDotProductModel dot)
             throw new NotSupportedException($"the Scorer needs a model with a dot-product part (ncf or mf), got {bundle.Model.Kind}");
         Version = version;
         Bundle = bundle;
+        _ownsModel = ownsModel;
         _factors = dot.ExtractFactors();
         Users = Math.Min(bundle.Features[Field.User].Count, _factors.UserCount);
         Songs = Math.Min(bundle.Features[Field.Song].Count, _factors.SongCount);
@@ -97,6 +102,44 @@ public sealed class ScoringModel : IDisposable
 
     public int CachedCandidateLists => _candidates.Count;
 
+    /// <summary>Songs in the prior pool per prior song asked for (see Prior).</summary>
+    public const int PriorPoolFactor = 20;
+
+    /// <summary>
+    /// The count songs the full model ranks highest in a listening context for the unknown member row
+    /// (no member embedding learned, no member metadata): what the model likes from song metadata and
+    /// context alone. An exhaustive pass over every song costs about a second on full-size data, too
+    /// much for each of the dozens of contexts members use; so one exhaustive pass in a neutral context
+    /// (empty tab, screen and type) keeps a pool of PriorPoolFactor x count songs, and each context
+    /// re-ranks that pool. Both are kept as long as this model.
+    /// </summary>
+    internal int[] Prior(ListeningContext context, int count)
+    {
+        if (!_priors.TryGetValue((context, count), out var prior))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            if (!_priors.TryGetValue((Neutral, -count), out var pool))
+            {
+                var all = new int[Songs - 1];
+                for (int i = 0; i < all.Length; i++) all[i] = i + 1;
+                pool = RankingStage.Rank(this, [new RankRequest(Vocabulary.UnknownRow, all, Neutral)], count * PriorPoolFactor)[0].Songs;
+                _priors.Add((Neutral, -count), pool);
+            }
+            var sorted = pool.Order().ToArray();
+            prior = RankingStage.Rank(this, [new RankRequest(Vocabulary.UnknownRow, sorted, context)], count)[0].Songs;
+            _priors.Add((context, count), prior);
+            PriorTime += clock.Elapsed;
+        }
+        return prior;
+    }
+
+    static readonly ListeningContext Neutral = new("", "", "");
+
+    /// <summary>Contexts whose prior songs were computed, and the time spent computing them.</summary>
+    public int PriorContexts => _priors.Keys.Count(k => k.Count > 0);
+
+    public TimeSpan PriorTime { get; private set; }
+
     /// <summary>
     /// Full-model probabilities already computed for a user row in a listening context, by song row.
     /// They stay valid as long as this model does (the score of a pair depends only on the model, the
@@ -115,6 +158,6 @@ public sealed class ScoringModel : IDisposable
     {
         _songsT.Dispose();
         _songBias.Dispose();
-        Bundle.Model.Dispose();
+        if (_ownsModel) Bundle.Model.Dispose();
     }
 }

@@ -5,10 +5,14 @@ namespace KkboxNcf.Scorer.Scoring;
 /// member handed to the full model (besides the popular and rising songs). CandidateBlock: members
 /// per matrix product (memory: block x songs x 4 bytes). ExcludeHeard: leave out songs the member
 /// has listened to. Discover: the listening context of the "discover" list (null: no such list).
+/// PriorCandidates: songs per listening context that the full model ranks highest for a member it
+/// knows nothing about (the unknown member row), added to every list of that context; a trained NCF's
+/// ranking owes much to song metadata and context, which the dot-product stage cannot see.
 /// </summary>
 public sealed record ScoringOptions(
     int K = 50,
     int Candidates = 100,
     int CandidateBlock = 256,
     bool ExcludeHeard = false,
-    ListeningContext? Discover = null);
+    ListeningContext? Discover = null,
+    int PriorCandidates = 0);

@@ -65,6 +65,24 @@ public sealed class ReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public void StoredValuesKeepBase64IdsAsTheyAreAndEscapeWhatJsonRequires()
+    {
+        var list = new RecommendationList("a+b/c==", 4, "usual", "t\"ab", "s\\", "x\ny", 1, 2,
+            [new RecommendedSong("S+o/ng=", 0.25f), new RecommendedSong("<b>&'", 0.125f)]);
+        byte[] first = list.ToUtf8();
+        string json = System.Text.Encoding.UTF8.GetString(first);
+        Assert.Contains("\"a+b/c==\"", json);
+        Assert.Contains("\"S+o/ng=\"", json);
+        var back = RecommendationList.Parse(first);
+        Assert.Equal(list with { Items = [] }, back with { Items = [] });
+        Assert.Equal(list.Items, back.Items);
+        // the per-thread writer is reused: a second, shorter value must not carry bytes of the first
+        var other = new RecommendationList("m", 1, "discover", "", "", "", 0, 0, []);
+        Assert.Equal(other with { Items = [] }, RecommendationList.Parse(other.ToUtf8()) with { Items = [] });
+        Assert.Equal(first, list.ToUtf8());
+    }
+
+    [Fact]
     public void AStoredValueThatIsNotAListIsAClearError()
     {
         var e = Assert.Throws<FormatException>(() => RecommendationList.Parse("{\"msno\":"u8));

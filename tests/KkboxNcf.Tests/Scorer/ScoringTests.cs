@@ -115,6 +115,45 @@ public class ScoringTests
     }
 
     [Fact]
+    public void PriorSongsAreTheFullModelsTopForAnUnknownMemberInEachContext()
+    {
+        // 25 prior songs keep a pool of 20 x 25 = every one of the 500 songs: the prior is exact here
+        using var model = TinyModel.Scoring();
+        var withPrior = new ListScorer(new ScoringOptions(K: 25, Candidates: 25, Discover: TinyModel.Discover, PriorCandidates: 25));
+        var lists = withPrior.Score(model, [new MemberToScore("newcomer", TinyModel.Usual, [], 0)], [], 0);
+
+        Assert.Equal(2, lists.Count);
+        foreach (var list in lists)
+        {
+            var ctx = list.Context == ServingContexts.Usual ? TinyModel.Usual : TinyModel.Discover;
+            Assert.Equal(BruteForce(model.Bundle, "newcomer", ctx, 25).Select(e => e.SongId), list.Items.Select(i => i.SongId));
+        }
+        Assert.Equal(2, model.PriorContexts);
+        Assert.NotEqual(lists[0].Items.Select(i => i.SongId), lists[1].Items.Select(i => i.SongId));
+
+        // without the prior the same member's list is only as good as the dot-product candidates
+        using var plain = TinyModel.Scoring();
+        var without = new ListScorer(new ScoringOptions(K: 25, Candidates: 25)).Score(plain, [new MemberToScore("newcomer", TinyModel.Usual, [], 0)], [], 0)[0];
+        Assert.Equal(0, plain.PriorContexts);
+        var exact = BruteForce(plain.Bundle, "newcomer", TinyModel.Usual, 25).Select(e => e.SongId).ToHashSet();
+        Assert.True(without.Items.Count(i => exact.Contains(i.SongId)) <= lists[0].Items.Count(i => exact.Contains(i.SongId)));
+    }
+
+    [Fact]
+    public void PriorSongsTheMemberHeardAreLeftOutWhenAsked()
+    {
+        using var model = TinyModel.Scoring();
+        var prior = new ListScorer(new ScoringOptions(K: 25, Candidates: 25, PriorCandidates: 25))
+            .Score(model, [new MemberToScore("newcomer", TinyModel.Usual, [], 0)], [], 0)[0].Items.Select(i => i.SongId).ToList();
+        var heard = prior.Take(5).ToArray();
+        using var again = TinyModel.Scoring();
+        var list = new ListScorer(new ScoringOptions(K: 25, Candidates: 25, ExcludeHeard: true, PriorCandidates: 25))
+            .Score(again, [new MemberToScore("newcomer", TinyModel.Usual, heard, 0)], [], 0)[0];
+        Assert.Empty(list.Items.Select(i => i.SongId).Intersect(heard));
+        Assert.Equal(25, list.Items.Count);
+    }
+
+    [Fact]
     public void RescoringReusesTheModelsScoresAndScoresOnlyWhatIsNew()
     {
         using var model = TinyModel.Scoring();
