@@ -60,7 +60,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Scorer:GroupId"] = [""],
         ["Scorer:K"] = ["0"],
         ["Scorer:Candidates"] = ["10"],
-        ["Scorer:PopularCandidates"] = ["-1"],
+        ["Scorer:PopularCandidates"] = ["-1"], ["Scorer:PriorCandidates"] = ["-1"],
         ["Scorer:RisingCandidates"] = ["-1"],
         ["Scorer:RisingHalfLifeListens"] = ["0.5", "NaN"],
         ["Scorer:ExtrasEverySeconds"] = ["0"],
