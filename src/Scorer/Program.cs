@@ -3,8 +3,6 @@ using KkboxNcf.Scorer;
 using Microsoft.AspNetCore.Builder;
 
 // ./kkbox scorer [--bootstrap HOST:PORT] [--k N] [--candidates C] [--http URL] [--exclude-heard] ... (ScorerHost.Switches)
-// before anything loads libtorch (see OpenMpWaitPolicy)
-KkboxNcf.Model.Runtime.OpenMpWaitPolicy.PreferPassive();
 WebApplication app;
 try
 {

@@ -3,8 +3,6 @@ using KkboxNcf.Trainer;
 using Microsoft.Extensions.Hosting;
 
 // ./kkbox trainer [--checkpoints DIR] [--batch-size N] [--batch-wait-ms MS] [--label-delay N] ... (TrainerHost.Switches; any Trainer:Key as --Trainer:Key V)
-// before anything loads libtorch (see OpenMpWaitPolicy)
-KkboxNcf.Model.Runtime.OpenMpWaitPolicy.PreferPassive();
 IHost host;
 try
 {

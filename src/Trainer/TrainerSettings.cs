@@ -41,11 +41,15 @@ public sealed class TrainerSettings : ISettings
     public int MaxSongs { get; set; } = 4_000_000;
 
     /// <summary>
-    /// libtorch's intra-op threads for the training loop; 0 = libtorch's default (one per core). With
-    /// OpenMP's default spinning wait, two threads stalled on a busy 2-core machine; the programs now set
-    /// OMP_WAIT_POLICY=PASSIVE (OpenMpWaitPolicy), and with it two threads beat one (bench stream-train).
+    /// libtorch's intra-op threads for the training loop; 0 = libtorch's default (one per core).
+    /// Default 1: OpenMP's second thread spins at every barrier of these small ops (steps of 512 rows),
+    /// so it gains little on a quiet 2-core machine (bench stream-train, load ~3: 35k listens/s with 2
+    /// threads, 31k with 1) and collapses as soon as anything else wants a core (load ~6: 7.4k with 2,
+    /// 16.4k with 1; under load 5-7 earlier, 2.4-4.1k vs 26-31k). OMP_WAIT_POLICY=PASSIVE avoids the
+    /// collapse but costs more than it saves here (offline training at 2 threads: 80k examples/s
+    /// spinning, 44k passive).
     /// </summary>
-    public int TorchThreads { get; set; }
+    public int TorchThreads { get; set; } = 1;
 
     /// <summary>Labeled events in the sliding window of the online metrics.</summary>
     public int MetricsWindow { get; set; } = 10_000;

@@ -166,7 +166,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["torch_threads_stream"] = threads,
                 ["offline_rounds_examples_per_s_by_torch_threads"] = offlineRates.ToDictionary(r => r.Key.ToString(), r => r.Value.ToArray()),
                 ["stream_rounds_listens_per_s_by_torch_threads"] = streamRates.ToDictionary(r => r.Key.ToString(), r => r.Value.ToArray()),
-                ["openmp_wait_policy"] = Environment.GetEnvironmentVariable(KkboxNcf.Model.Runtime.OpenMpWaitPolicy.Variable) ?? "unset",
+                ["openmp_wait_policy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset (libgomp's default: spin, then sleep)",
                 ["rounds"] = rounds,
                 ["rounds_rule"] = "rounds interleave stream and offline runs (the load drifts); value = best stream run at the Trainer's torch threads, reference = best offline run over 1 torch thread and one per core",
                 ["online_auc"] = trainer.Metrics.Cumulative.Auc,
