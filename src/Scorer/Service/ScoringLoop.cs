@@ -63,6 +63,11 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 
     public long ListsWritten => _writer.ListsWritten;
 
+    /// <summary>Lists served again from their last ranking, and (member, song, context) triples the full model scored (read from other threads: approximate).</summary>
+    public long ListsReused => _scorer.ListsReused;
+
+    public long PairsScored => _scorer.PairsScored;
+
     /// <summary>Members with listens not yet reflected in their lists (read from other threads: approximate).</summary>
     public int PendingMembers => _dirty.Count;
 
