@@ -124,7 +124,7 @@ public sealed class ScoringModel : IDisposable
             {
                 var all = new int[Songs - 1];
                 for (int i = 0; i < all.Length; i++) all[i] = i + 1;
-                pool = RankingStage.Rank(this, [new RankRequest(Vocabulary.UnknownRow, all, Neutral)], count * PriorPoolFactor)[0].Songs;
+                pool = RankingStage.RankAll(this, Vocabulary.UnknownRow, all, Neutral, count * PriorPoolFactor).Songs;
                 _priors.Add((Neutral, -count), pool);
             }
             var sorted = pool.Order().ToArray();
