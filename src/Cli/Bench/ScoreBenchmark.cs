@@ -85,6 +85,8 @@ public sealed class ScoreBenchmark : IBenchmark
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         Console.Error.WriteLine();
         long peakBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+        long managedAfterRefresh = GC.GetGCMemoryInfo().HeapSizeBytes;
+        Console.WriteLine($"memory: peak working set {peakBytes >> 20:N0} MiB, managed heap {managedAfterRefresh >> 20:N0} MiB");
         int valueBytes = (int)(writer.BytesWritten / Math.Max(1, writer.ListsWritten));
         // the whole of the writes: serialising each value, sending it and Redis acknowledging it
         double writeRate = writer.ListsWritten / writer.WriteTime.TotalSeconds;
@@ -141,6 +143,7 @@ public sealed class ScoreBenchmark : IBenchmark
             ["redis_ratio"] = Math.Round(writeRate / benchmarkRate, 3),
             ["redis_target_ratio"] = 0.5,
             ["peak_memory_mib"] = peakBytes / (1 << 20),
+            ["managed_heap_mib_after_refresh"] = managedAfterRefresh / (1 << 20),
             ["memory_target_mib"] = 3072,
             ["candidate_recall_mean"] = Math.Round(recall.MeanRecall, 4),
             ["candidate_recall_min"] = Math.Round(recall.MinRecall, 4),

@@ -54,13 +54,42 @@ public sealed record RecommendationList(
         {
             w.WriteStartObject();
             w.WriteString("song_id", item.SongId);
-            w.WriteNumber("score", item.Score);
+            WriteScore(w, item.Score);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// A score with 9 decimals, formatted as integers: a float's shortest round-trip formatting cost
+    /// more than all the rest of a list's JSON. 9 decimals hold a probability to more digits than a
+    /// float has, and a popular song's share of the listens to 4 or more significant digits.
+    /// </summary>
+    static void WriteScore(Utf8JsonWriter w, float score)
+    {
+        if (!float.IsFinite(score) || Math.Abs(score) >= 1e9f)
+        {
+            w.WriteNumber("score", score);
+            return;
+        }
+        long nano = (long)Math.Round(score * 1e9d);
+        Span<byte> text = stackalloc byte[32];
+        int at = 0;
+        if (nano < 0)
+        {
+            text[at++] = (byte)'-';
+            nano = -nano;
+        }
+        System.Buffers.Text.Utf8Formatter.TryFormat(nano / 1_000_000_000, text[at..], out int n);
+        at += n;
+        text[at++] = (byte)'.';
+        System.Buffers.Text.Utf8Formatter.TryFormat(nano % 1_000_000_000, text[at..], out n, new System.Buffers.StandardFormat('D', 9));
+        at += n;
+        w.WritePropertyName("score");
+        w.WriteRawValue(text[..at], skipInputValidation: true);
     }
 
     [ThreadStatic]

@@ -24,7 +24,7 @@ public static class CandidateRecall
                 songs = all.Where(s => !heard.Contains(s)).ToArray();
             }
             var started = clock.Elapsed;
-            var best = RankingStage.Rank(model, [new RankRequest(model.UserRow(m.Msno), songs, m.Usual)], k)[0];
+            var best = RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
             exhaustive += clock.Elapsed - started;
             var twoStage = scorer.Score(model, [m], extras, 0)[0];
             var exact = best.Songs.Select(model.SongId).ToHashSet(StringComparer.Ordinal);

@@ -32,44 +32,73 @@ public sealed class ListScorer(ScoringOptions options)
             userRows[i] = model.UserRow(members[i].Msno);
             if (Options.ExcludeHeard) heard[i] = Rows(model, members[i].Heard);
         }
+
+        // every list asked for; those ranked before by this model from the same inputs are reused as they
+        // are (most fresh re-scores: same context, same extras), the others go through both stages
+        var wanted = new List<(int Member, string Name, ListeningContext Context)>(n * 2);
+        for (int i = 0; i < n; i++)
+        {
+            wanted.Add((i, ServingContexts.Usual, members[i].Usual));
+            if (Options.Discover is { } discover && !usualOnly) wanted.Add((i, ServingContexts.Discover, discover));
+        }
+        var items = new RecommendedSong[wanted.Count][];
+        var todo = new List<int>();
+        for (int w = 0; w < wanted.Count; w++)
+        {
+            var (i, _, context) = wanted[w];
+            if (Cacheable(userRows[i]) && model.TryGetRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, out var cached)) items[w] = cached;
+            else todo.Add(w);
+        }
+        if (todo.Count > 0) Rank(model, members, userRows, heard, wanted, todo, extraSongIds, items);
+        ListsReused += wanted.Count - todo.Count;
+
+        var lists = new List<RecommendationList>(wanted.Count);
+        for (int w = 0; w < wanted.Count; w++)
+        {
+            var (i, name, ctx) = wanted[w];
+            lists.Add(new RecommendationList(members[i].Msno, model.Version, name, ctx.Tab, ctx.Screen, ctx.Type, nowMs, members[i].FreshAsOfMs, items[w]));
+        }
+        return lists;
+    }
+
+    /// <summary>Lists served again from the model's last ranking (inputs unchanged) instead of ranked anew.</summary>
+    public long ListsReused { get; private set; }
+
+    // the unknown row stands for many members: with heard songs left out, its list is each one's own
+    bool Cacheable(int userRow) => !Options.ExcludeHeard || userRow != 0;
+
+    void Rank(ScoringModel model, IReadOnlyList<MemberToScore> members, int[] userRows, HashSet<int>?[] heard,
+        List<(int Member, string Name, ListeningContext Context)> wanted, List<int> todo, IReadOnlyList<string> extraSongIds, RecommendedSong[][] items)
+    {
+        var needed = todo.Select(w => wanted[w].Member).Distinct().ToArray();
         _candidateTime.Start();
-        var candidates = Candidates(model, userRows, heard);
+        var found = Candidates(model, needed.Select(i => userRows[i]).ToArray(), needed.Select(i => heard[i]).ToArray());
         _candidateTime.Stop();
+        var candidates = new Dictionary<int, int[]>(needed.Length);
+        for (int j = 0; j < needed.Length; j++) candidates[needed[j]] = found[j];
         var extras = Rows(model, extraSongIds);
 
         // what each (member, context) needs ranked, and which of those pairs were never scored by this model
-        var contexts = new List<(int Member, string Name, ListeningContext Context, int[] Songs, Dictionary<int, float> Scores)>(n * 2);
+        var contexts = new List<(int Wanted, int[] Songs, Dictionary<int, float> Scores)>(todo.Count);
         var requests = new List<RankRequest>();
         var requestOwner = new List<int>();
-        for (int i = 0; i < n; i++)
+        foreach (int w in todo)
         {
+            var (i, _, context) = wanted[w];
             var songs = new HashSet<int>(candidates[i]);
             songs.UnionWith(extras);
+            if (Options.PriorCandidates > 0) songs.UnionWith(model.Prior(context, Options.PriorCandidates));
             if (heard[i] is { } h) songs.ExceptWith(h);
-            Add(i, ServingContexts.Usual, members[i].Usual, WithPrior(songs, members[i].Usual, heard[i]));
-            if (Options.Discover is { } discover && !usualOnly) Add(i, ServingContexts.Discover, discover, WithPrior(songs, discover, heard[i]));
-        }
-
-        int[] WithPrior(HashSet<int> songs, ListeningContext context, HashSet<int>? heardRows)
-        {
-            IEnumerable<int> all = songs;
-            if (Options.PriorCandidates > 0)
-                all = songs.Union(model.Prior(context, Options.PriorCandidates).Where(s => heardRows is null || !heardRows.Contains(s)));
-            var array = all.ToArray();
+            var array = songs.ToArray();
             Array.Sort(array);
-            return array;
-        }
-
-        void Add(int member, string name, ListeningContext context, int[] songs)
-        {
-            var scores = model.ScoresOf(userRows[member], context);
-            var missing = songs.Where(s => !scores.ContainsKey(s)).ToArray();
+            var scores = model.ScoresOf(userRows[i], context);
+            var missing = array.Where(s => !scores.ContainsKey(s)).ToArray();
             if (missing.Length > 0)
             {
-                requests.Add(new RankRequest(userRows[member], missing, context));
+                requests.Add(new RankRequest(userRows[i], missing, context));
                 requestOwner.Add(contexts.Count);
             }
-            contexts.Add((member, name, context, songs, scores));
+            contexts.Add((w, array, scores));
         }
 
         _rankTime.Start();
@@ -80,18 +109,16 @@ public sealed class ListScorer(ScoringOptions options)
             for (int j = 0; j < requests[r].Songs.Length; j++) scores[requests[r].Songs[j]] = computed[r][j];
         }
         PairsScored += requests.Sum(r => (long)r.Songs.Length);
-        var ranked = contexts.Select(c => RankingStage.TopK(c.Songs, c.Songs.Select(s => c.Scores[s]).ToArray(), Options.K)).ToArray();
-        _rankTime.Stop();
-
-        var lists = new List<RecommendationList>(contexts.Count);
-        for (int r = 0; r < contexts.Count; r++)
+        foreach (var (w, songs, scores) in contexts)
         {
-            var (i, name, ctx, _, _) = contexts[r];
-            var items = new RecommendedSong[ranked[r].Songs.Length];
-            for (int j = 0; j < items.Length; j++) items[j] = new RecommendedSong(model.SongId(ranked[r].Songs[j]), ranked[r].Scores[j]);
-            lists.Add(new RecommendationList(members[i].Msno, model.Version, name, ctx.Tab, ctx.Screen, ctx.Type, nowMs, members[i].FreshAsOfMs, items));
+            var ranked = RankingStage.TopK(songs, songs.Select(s => scores[s]).ToArray(), Options.K);
+            var list = new RecommendedSong[ranked.Songs.Length];
+            for (int j = 0; j < list.Length; j++) list[j] = new RecommendedSong(model.SongId(ranked.Songs[j]), ranked.Scores[j]);
+            items[w] = list;
+            var (i, _, context) = wanted[w];
+            if (Cacheable(userRows[i])) model.CacheRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, list);
         }
-        return lists;
+        _rankTime.Stop();
     }
 
     /// <summary>Each member's candidate rows: from the model's cache, else by the matrix product in blocks.</summary>

@@ -22,6 +22,20 @@ public static class RankingStage
         return result;
     }
 
+    /// <summary>
+    /// The k best of many songs (an exhaustive ranking) for one member in one context, in requests of
+    /// DefaultBatchRows songs: one request of every song would be one forward pass over hundreds of
+    /// thousands of pairs, gigabytes of activations at once.
+    /// </summary>
+    public static RankedSongs RankAll(ScoringModel model, int userRow, int[] songs, ListeningContext context, int k)
+    {
+        var requests = new List<RankRequest>();
+        for (int start = 0; start < songs.Length; start += DefaultBatchRows)
+            requests.Add(new RankRequest(userRow, songs[start..Math.Min(songs.Length, start + DefaultBatchRows)], context));
+        var scores = Probabilities(model, requests);
+        return TopK(songs, scores.SelectMany(p => p).ToArray(), k);
+    }
+
     /// <summary>Full-model probabilities of every candidate of every request.</summary>
     public static float[][] Probabilities(ScoringModel model, IReadOnlyList<RankRequest> requests, int batchRows = DefaultBatchRows) =>
         model.Bundle.Model is NcfModel ncf ? Factored(model, ncf, requests, batchRows * 2) : Plain(model, requests, batchRows);

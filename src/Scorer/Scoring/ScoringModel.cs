@@ -1,3 +1,4 @@
+using KkboxNcf.Contracts.Serving;
 using KkboxNcf.Model.Features;
 using KkboxNcf.Model.Models;
 using TorchSharp;
@@ -19,6 +20,7 @@ public sealed class ScoringModel : IDisposable
     readonly Dictionary<int, int[]> _candidates = new();
     readonly Dictionary<(int User, ListeningContext Context), Dictionary<int, float>> _scores = new();
     readonly Dictionary<(ListeningContext Context, int Count), int[]> _priors = new();
+    readonly Dictionary<(int User, ListeningContext Context), RankedList> _ranked = new();
 
     readonly bool _ownsModel;
 
@@ -122,7 +124,7 @@ public sealed class ScoringModel : IDisposable
             {
                 var all = new int[Songs - 1];
                 for (int i = 0; i < all.Length; i++) all[i] = i + 1;
-                pool = RankingStage.Rank(this, [new RankRequest(Vocabulary.UnknownRow, all, Neutral)], count * PriorPoolFactor)[0].Songs;
+                pool = RankingStage.RankAll(this, Vocabulary.UnknownRow, all, Neutral, count * PriorPoolFactor).Songs;
                 _priors.Add((Neutral, -count), pool);
             }
             var sorted = pool.Order().ToArray();
@@ -151,6 +153,25 @@ public sealed class ScoringModel : IDisposable
         if (!_scores.TryGetValue((userRow, context), out var scores)) _scores.Add((userRow, context), scores = new Dictionary<int, float>());
         return scores;
     }
+
+    /// <summary>
+    /// The last list ranked for a user row in a context, and what it was ranked from: the extra songs
+    /// (by reference: the Scorer replaces the list when it recomputes them) and how many songs the
+    /// member had heard (only when heard songs are left out; a member's heard set only grows). A fresh
+    /// re-score with the same inputs gets the same list back without building or ranking candidates.
+    /// </summary>
+    internal sealed record RankedList(IReadOnlyList<string> Extras, int HeardCount, RecommendedSong[] Items);
+
+    internal bool TryGetRanked(int userRow, ListeningContext context, IReadOnlyList<string> extras, int heardCount, out RecommendedSong[] items)
+    {
+        items = null!;
+        if (!_ranked.TryGetValue((userRow, context), out var last) || !ReferenceEquals(last.Extras, extras) || last.HeardCount != heardCount) return false;
+        items = last.Items;
+        return true;
+    }
+
+    internal void CacheRanked(int userRow, ListeningContext context, IReadOnlyList<string> extras, int heardCount, RecommendedSong[] items) =>
+        _ranked[(userRow, context)] = new RankedList(extras, heardCount, items);
 
     public long CachedScores => _scores.Values.Sum(s => (long)s.Count);
 

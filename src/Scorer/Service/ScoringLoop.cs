@@ -27,6 +27,7 @@ namespace KkboxNcf.Scorer.Service;
 public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IConnectionMultiplexer redis, ServiceHealth health, ILogger<ScoringLoop> log)
 {
     static readonly byte[] MetricsKey = "scorer"u8.ToArray();
+    const int ConsumeBudgetMs = 250;
     readonly MemberActivity _activity = new();
     readonly SongTrends _trends = new(settings.RisingHalfLifeListens);
     readonly ServedQuality _quality = new();
@@ -34,7 +35,9 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     readonly ListeningContext _fallback = settings.Fallback;
     readonly ListWriter _writer = new(redis.GetDatabase(), new RedisKeys(settings.KeyPrefix), settings.ListTtl, settings.WriteBatch);
     readonly Dictionary<string, List<long>> _dirty = new(StringComparer.Ordinal);
-    readonly Stopwatch _dirtySince = new();
+    // members in the order they got new listens, with when: the fresh path takes the oldest first (a
+    // dictionary's order reuses freed slots, so picking from it let new members overtake old ones)
+    readonly Queue<(string Msno, long SinceMs)> _dirtyOrder = new();
     readonly long _startedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     PartitionOwnership _ownership = new(1);
     ScoringModel? _model;
@@ -63,6 +66,11 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     public long ServingVersion => Interlocked.Read(ref _servingVersion);
 
     public long ListsWritten => _writer.ListsWritten;
+
+    /// <summary>Lists served again from their last ranking, and (member, song, context) triples the full model scored (read from other threads: approximate).</summary>
+    public long ListsReused => _scorer.ListsReused;
+
+    public long PairsScored => _scorer.PairsScored;
 
     /// <summary>Members with listens not yet reflected in their lists (read from other threads: approximate).</summary>
     public int PendingMembers => _dirty.Count;
@@ -93,7 +101,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
                 ConsumeListens(listens, busy ? 0 : 20);
                 try
                 {
-                    if (_dirty.Count > 0 && (_dirtySince.ElapsedMilliseconds >= settings.FreshBatchMs || _dirty.Count >= settings.FreshBatchMembers))
+                    if (FreshDue())
                         ScoreFresh();
                     else if (_refreshAt < _refresh.Count)
                         RefreshBlock();
@@ -278,11 +286,17 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         log.LogInformation("Refresh with model {Version}: {Members:N0} members queued", _model.Version, _refresh.Count - _refreshAt);
     }
 
+    /// <summary>
+    /// Reads what the consumer has, up to ConsumeBudgetMs. Applying a listen costs microseconds, so
+    /// draining keeps the consumer up with the stream however long the scoring between two calls
+    /// takes (a cap of 5,000 listens per call let a 10,000/s stream run ahead while a refresh block or
+    /// a large fresh batch was scored, and every listen then waited in the broker).
+    /// </summary>
     void ConsumeListens(IConsumer<byte[]?, byte[]?> consumer, int waitMs)
     {
         var clock = Stopwatch.StartNew();
         int n = 0;
-        while (n < 5000 && clock.ElapsedMilliseconds < 50)
+        while (clock.ElapsedMilliseconds < ConsumeBudgetMs)
         {
             ConsumeResult<byte[]?, byte[]?>? cr;
             try { cr = consumer.Consume(n == 0 ? waitMs : 0); }
@@ -312,25 +326,49 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         if (_model is null) return;
         if (!_dirty.TryGetValue(listen.Msno, out var produced))
         {
-            if (_dirty.Count == 0) _dirtySince.Restart();
             _dirty.Add(listen.Msno, produced = []);
+            _dirtyOrder.Enqueue((listen.Msno, Environment.TickCount64));
         }
         if (listen.ProducedAtMs >= _startedAtMs) produced.Add(listen.ProducedAtMs);
     }
 
+    /// <summary>A fresh batch is due when the oldest member waiting has waited FreshBatchMs, or enough members wait.</summary>
+    bool FreshDue()
+    {
+        if (_dirty.Count == 0) return false;
+        if (_dirty.Count >= settings.FreshBatchMembers) return true;
+        // entries of members dropped on a revoke are skipped here
+        while (_dirtyOrder.TryPeek(out var oldest) && !_dirty.ContainsKey(oldest.Msno)) _dirtyOrder.Dequeue();
+        return _dirtyOrder.TryPeek(out var first) && Environment.TickCount64 - first.SinceMs >= settings.FreshBatchMs;
+    }
+
     void ScoreFresh()
     {
-        var batch = _dirty.Take(settings.FreshBatchMembers).ToList();
-        var members = batch.Select(kv => _activity.ToScore(kv.Key, _fallback)).ToList();
-        // the discover list depends on the member's listens only through the songs left out
-        Write(_scorer.Score(_model!, members, Extras(), Now(), usualOnly: !settings.ExcludeHeard));
+        var batch = new List<(string Msno, long SinceMs, List<long> Produced)>(Math.Min(_dirty.Count, settings.FreshBatchMembers));
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        while (batch.Count < settings.FreshBatchMembers && _dirtyOrder.TryDequeue(out var next))
+            if (_dirty.TryGetValue(next.Msno, out var produced) && taken.Add(next.Msno)) batch.Add((next.Msno, next.SinceMs, produced));
+        var members = batch.Select(b => _activity.ToScore(b.Msno, _fallback)).ToList();
+        try
+        {
+            // the discover list depends on the member's listens only through the songs left out
+            Write(_scorer.Score(_model!, members, Extras(), Now(), usualOnly: !settings.ExcludeHeard));
+        }
+        catch
+        {
+            // not written: the batch goes back to the front, in its order, for the retry
+            var rest = _dirtyOrder.ToArray();
+            _dirtyOrder.Clear();
+            foreach (var b in batch) _dirtyOrder.Enqueue((b.Msno, b.SinceMs));
+            foreach (var r in rest) _dirtyOrder.Enqueue(r);
+            throw;
+        }
         long now = Now();
-        foreach (var (msno, produced) in batch)
+        foreach (var (msno, _, produced) in batch)
         {
             foreach (long at in produced) Freshness.Record(now - at);
             _dirty.Remove(msno);
         }
-        if (_dirty.Count > 0) _dirtySince.Restart();
     }
 
     void RefreshBlock()

@@ -166,9 +166,22 @@ public class ScoringTests
         Assert.Equal(afterFirst, scorer.PairsScored);
         Assert.Equal(first.Items, again.Items);
         Assert.Equal(9, again.FreshAsOfMs);
+        Assert.Equal(5, again.ComputedAtMs);
+        Assert.Equal(1, scorer.ListsReused);   // same context, same extras: the last ranking as it was
+
+        // new extra songs (a new list of them) are ranked in: the reused ranking no longer holds
+        var outsider = model.SongId(Enumerable.Range(1, model.Songs - 1).First(r => !first.Items.Any(i => i.SongId == model.SongId(r))
+            && !CandidateStage.TopByDotProduct(model, [model.UserRow("u4")], null, 30)[0].Contains(r)));
+        var withExtra = scorer.Score(model, [member], [outsider], 0)[0];
+        Assert.Equal(1, scorer.ListsReused);
+        Assert.Equal(afterFirst + 1, scorer.PairsScored);
+        Assert.Equal(BruteForce(model.Bundle, "u4", TinyModel.Usual, 500).Where(s => s.SongId == outsider || first.Items.Any(i => i.SongId == s.SongId)
+            || CandidateStage.TopByDotProduct(model, [model.UserRow("u4")], null, 30)[0].Contains(model.Bundle.Features[Field.Song].Lookup(s.SongId))).Take(10).Select(s => s.SongId),
+            withExtra.Items.Select(i => i.SongId));
+        afterFirst = scorer.PairsScored;
 
         var moved = scorer.Score(model, [member with { Usual = TinyModel.Discover }], [], 0)[0];
-        Assert.Equal(2 * afterFirst, scorer.PairsScored);   // a new context: every candidate once more
+        Assert.Equal(afterFirst + 30, scorer.PairsScored);   // a new context: every candidate once more
         Assert.Equal((TinyModel.Discover.Tab, TinyModel.Discover.Type), (moved.Tab, moved.Type));
         Assert.Equal(BruteForce(model.Bundle, "u4", TinyModel.Discover, 500).Where(s => model.Bundle.Features[Field.Song].Lookup(s.SongId) is var r
             && CandidateStage.TopByDotProduct(model, [model.UserRow("u4")], null, 30)[0].Contains(r)).Take(10).Select(s => s.SongId), moved.Items.Select(i => i.SongId));
