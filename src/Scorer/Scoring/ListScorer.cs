@@ -4,10 +4,11 @@ namespace KkboxNcf.Scorer.Scoring;
 
 /// <summary>
 /// Computes members' lists with one model: candidates from the dot-product stage (cached per member
-/// in the model, since they only change with the model) plus the given popular and rising songs,
-/// then the full NCF over them in each serving context, top K. Full-model scores are cached in the
-/// model too, so re-scoring a member whose context and candidates did not change costs no forward
-/// pass. Every list of a call carries the one model version it was computed with.
+/// in the model, since they only change with the model) plus the given popular and rising songs and
+/// the model's prior songs of the context, then the full NCF over them in each serving context, top K.
+/// Full-model scores are cached in the model too, so re-scoring a member whose context and candidates
+/// did not change costs no forward pass, and a list whose inputs did not change at all is the last
+/// ranking again. Every list of a call carries the one model version it was computed with.
 /// </summary>
 public sealed class ListScorer(ScoringOptions options)
 {
@@ -49,7 +50,7 @@ public sealed class ListScorer(ScoringOptions options)
             if (Cacheable(userRows[i]) && model.TryGetRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, out var cached)) items[w] = cached;
             else todo.Add(w);
         }
-        if (todo.Count > 0) Rank(model, members, userRows, heard, wanted, todo, extraSongIds, items);
+        if (todo.Count > 0) Rank(model, userRows, heard, wanted, todo, extraSongIds, items);
         ListsReused += wanted.Count - todo.Count;
 
         var lists = new List<RecommendationList>(wanted.Count);
@@ -67,7 +68,7 @@ public sealed class ListScorer(ScoringOptions options)
     // the unknown row stands for many members: with heard songs left out, its list is each one's own
     bool Cacheable(int userRow) => !Options.ExcludeHeard || userRow != 0;
 
-    void Rank(ScoringModel model, IReadOnlyList<MemberToScore> members, int[] userRows, HashSet<int>?[] heard,
+    void Rank(ScoringModel model, int[] userRows, HashSet<int>?[] heard,
         List<(int Member, string Name, ListeningContext Context)> wanted, List<int> todo, IReadOnlyList<string> extraSongIds, RecommendedSong[][] items)
     {
         var needed = todo.Select(w => wanted[w].Member).Distinct().ToArray();

@@ -73,6 +73,12 @@ public sealed class ReaderTests : IAsyncLifetime
         string json = System.Text.Encoding.UTF8.GetString(first);
         Assert.Contains("\"a+b/c==\"", json);
         Assert.Contains("\"S+o/ng=\"", json);
+        Assert.Contains("\"score\":0.250000000", json);
+        foreach (float score in new[] { 0.123456789f, 1e-7f, 0.99999994f, -0.5f, 3.25f, 0f })
+        {
+            var one = RecommendationList.Parse((list with { Items = [new RecommendedSong("s", score)] }).ToUtf8()).Items[0].Score;
+            Assert.Equal(score, one, 6);
+        }
         var back = RecommendationList.Parse(first);
         Assert.Equal(list with { Items = [] }, back with { Items = [] });
         Assert.Equal(list.Items, back.Items);
