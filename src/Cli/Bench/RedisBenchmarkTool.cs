@@ -15,7 +15,11 @@ public static partial class RedisBenchmarkTool
     /// are drawn from 10^9 (redis-benchmark reads -r as a 32-bit int), so nearly every SET creates a new key, as a first refresh into an empty
     /// prefix does; the caller deletes the keys under keyPrefix afterwards.
     /// </summary>
-    public static Outcome SetRate(string redisConfiguration, string keyPrefix, int keyBytes, int valueBytes, int ttlSeconds, int pipeline, int requests)
+    /// <param name="keySpace">How many distinct keys the requests draw from: 1,000,000,000 makes nearly every SET a new key;
+    /// fewer than requests makes most of them overwrites.</param>
+    /// <param name="ttlSeconds">0: plain SET, no expiry.</param>
+    public static Outcome SetRate(string redisConfiguration, string keyPrefix, int keyBytes, int valueBytes, int ttlSeconds, int pipeline, int requests,
+        int keySpace = 1_000_000_000)
     {
         string endpoint = redisConfiguration.Split(',')[0];
         int colon = endpoint.LastIndexOf(':');
@@ -24,11 +28,12 @@ public static partial class RedisBenchmarkTool
         const string Random = "__rand_int__"; // redis-benchmark puts a 12-digit number here
         string key = keyPrefix + new string('k', Math.Max(0, keyBytes - keyPrefix.Length - 12)) + Random;
         var psi = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string space = keySpace.ToString(CultureInfo.InvariantCulture);
+        var expiry = ttlSeconds > 0 ? new[] { "EX", ttlSeconds.ToString(CultureInfo.InvariantCulture) } : [];
         foreach (var a in new[] { "-h", host, "-p", port, "-P", pipeline.ToString(CultureInfo.InvariantCulture),
-                     "-n", requests.ToString(CultureInfo.InvariantCulture), "-r", "1000000000", "-q",
-                     "SET", key, new string('x', valueBytes), "EX", ttlSeconds.ToString(CultureInfo.InvariantCulture) })
+                     "-n", requests.ToString(CultureInfo.InvariantCulture), "-r", space, "-q", "SET", key, new string('x', valueBytes) }.Concat(expiry))
             psi.ArgumentList.Add(a);
-        string command = $"redis-benchmark -P {pipeline} -n {requests} -r 1000000000 SET {key} <{valueBytes} bytes> EX {ttlSeconds}";
+        string command = $"redis-benchmark -P {pipeline} -n {requests} -r {space} SET {key} <{valueBytes} bytes>{(ttlSeconds > 0 ? $" EX {ttlSeconds}" : "")}";
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("redis-benchmark did not start");
         var stderr = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd() + stderr.Result;
