@@ -26,14 +26,6 @@ public class BrokerFaultTests(ITestOutputHelper output)
         new KkboxSynthesizer(SynthSize.Tiny, 42).Generate(data);
         var faults = new BrokerFaults(data, dir.Path, output.WriteLine);
         run(faults);
-        var o = outcome(faults);
-        output.WriteLine(o.ToString());
-        foreach (var note in o.Notes) output.WriteLine("  " + note);
-        if (!o.AllPassed)
-            foreach (var log in Directory.EnumerateFiles(dir.Path, "*.log", SearchOption.AllDirectories))
-                output.WriteLine($"--- {log} (end)\n" + string.Join("\n", File.ReadLines(log).TakeLast(30)));
-        Assert.True(o.AllPassed, o.ToString());
-        Assert.Equal(0, o.EventsLost);
-        Assert.Equal(0, o.EventsDuplicated);
+        FaultAssert.NothingLost([outcome(faults)], dir.Path, output);
     }
 }

@@ -17,14 +17,6 @@ public class DiskFullTests(ITestOutputHelper output)
         var fault = new DiskFullFault(data, dir.Path, output.WriteLine);
         fault.Run(replaySeconds: 6, seed: 1);
         Skip.If(fault.NotRun is not null, fault.NotRun);
-        var o = fault.Outcome;
-        output.WriteLine(o.ToString());
-        foreach (var note in o.Notes) output.WriteLine("  " + note);
-        if (!o.AllPassed)
-            foreach (var log in Directory.EnumerateFiles(dir.Path, "*.log", SearchOption.AllDirectories))
-                output.WriteLine($"--- {log} (end)\n" + string.Join("\n", File.ReadLines(log).TakeLast(30)));
-        Assert.True(o.AllPassed, o.ToString());
-        Assert.Equal(0, o.EventsLost);
-        Assert.Equal(0, o.EventsDuplicated);
+        FaultAssert.NothingLost([fault.Outcome], dir.Path, output);
     }
 }

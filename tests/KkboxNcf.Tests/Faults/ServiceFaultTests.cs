@@ -21,19 +21,6 @@ public class ServiceFaultTests(ITestOutputHelper output)
         new KkboxSynthesizer(SynthSize.Tiny, 42).Generate(data);
         var faults = new ServiceFaults(data, dir.Path, output.WriteLine);
         faults.Run(killsPerService: 1, replaySeconds: 8, seed: Environment.TickCount & 0xFFFF);
-        foreach (var outcome in faults.All)
-        {
-            output.WriteLine(outcome.ToString());
-            foreach (var note in outcome.Notes) output.WriteLine("  " + note);
-        }
-        if (!faults.All.All(o => o.AllPassed))
-            foreach (var log in Directory.EnumerateFiles(dir.Path, "*.log", SearchOption.AllDirectories))
-                output.WriteLine($"--- {log} (end)\n" + string.Join("\n", File.ReadLines(log).TakeLast(30)));
-        Assert.All(faults.All, o =>
-        {
-            Assert.True(o.AllPassed, o.ToString());
-            Assert.Equal(0, o.EventsLost);
-            Assert.Equal(0, o.EventsDuplicated);
-        });
+        FaultAssert.NothingLost(faults.All.ToList(), dir.Path, output);
     }
 }

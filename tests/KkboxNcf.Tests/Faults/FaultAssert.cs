@@ -1,0 +1,26 @@
+using KkboxNcf.Faults;
+using Xunit.Abstractions;
+
+namespace KkboxNcf.Tests.Faults;
+
+/// <summary>What every fault test checks: each outcome passed with nothing lost or duplicated; on failure the logs' ends go to the test output.</summary>
+static class FaultAssert
+{
+    public static void NothingLost(IReadOnlyCollection<FaultOutcome> outcomes, string workDir, ITestOutputHelper output)
+    {
+        foreach (var o in outcomes)
+        {
+            output.WriteLine(o.ToString());
+            foreach (var note in o.Notes) output.WriteLine("  " + note);
+        }
+        if (!outcomes.All(o => o.AllPassed))
+            foreach (var log in Directory.EnumerateFiles(workDir, "*.log", SearchOption.AllDirectories))
+                output.WriteLine($"--- {log} (end)\n" + string.Join("\n", File.ReadLines(log).TakeLast(30)));
+        Assert.All(outcomes, o =>
+        {
+            Assert.True(o.AllPassed, o.ToString());
+            Assert.Equal(0, o.EventsLost);
+            Assert.Equal(0, o.EventsDuplicated);
+        });
+    }
+}
