@@ -7,6 +7,25 @@ namespace KkboxNcf.Hosting;
 public static class ServiceRunner
 {
     /// <summary>
+    /// A service's whole Main: builds its host from the command line (a bad option: one line, exit
+    /// code 2), then runs it as RunServiceAsync does.
+    /// </summary>
+    public static async Task<int> BuildAndRunAsync(string name, Func<IHost> build)
+    {
+        IHost host;
+        try
+        {
+            host = build();
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{name}: {e.Message}");
+            return 2;
+        }
+        return await host.RunServiceAsync(name);
+    }
+
+    /// <summary>
     /// Runs the host; invalid settings stop it before any work with one line per bad value and exit
     /// code 2; otherwise the exit code is what the service set (Environment.ExitCode).
     /// </summary>
