@@ -23,6 +23,7 @@ public static class TrainerHost
         ["step-batch"] = "Trainer:StepBatchSize",
         ["passes"] = "Trainer:Passes",
         ["torch-threads"] = "Trainer:TorchThreads",
+        ["prepare-ahead"] = "Trainer:PrepareAhead",
         ["label-delay"] = "Trainer:LabelDelay",
         ["max-users"] = "Trainer:MaxUsers",
         ["max-songs"] = "Trainer:MaxSongs",

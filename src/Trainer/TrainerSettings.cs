@@ -51,6 +51,12 @@ public sealed class TrainerSettings : ISettings
     /// </summary>
     public int TorchThreads { get; set; } = 1;
 
+    /// <summary>
+    /// Read, decode, join and encode the next micro-batch on a second thread while the current one trains
+    /// (the model is still updated batch by batch in order, with the same result). Off: one thread does all.
+    /// </summary>
+    public bool PrepareAhead { get; set; } = true;
+
     /// <summary>Labeled events in the sliding window of the online metrics.</summary>
     public int MetricsWindow { get; set; } = 10_000;
     /// <summary>Publish metrics each time this many more listens were seen (and at each checkpoint).</summary>

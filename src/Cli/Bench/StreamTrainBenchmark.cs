@@ -2,12 +2,14 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using KkboxNcf.Contracts;
 using KkboxNcf.Data;
+using KkboxNcf.Hosting;
 using KkboxNcf.LocalBroker;
 using KkboxNcf.Model.Checkpoints;
 using KkboxNcf.Model.Features;
 using KkboxNcf.Model.Models;
 using KkboxNcf.Model.Training;
 using KkboxNcf.Trainer;
+using KkboxNcf.Trainer.Checkpointing;
 using KkboxNcf.Trainer.Online;
 using KkboxNcf.Trainer.Streaming;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,8 +18,9 @@ using TorchSharp;
 namespace KkboxNcf.Cli.Bench;
 
 /// <summary>
-/// `kkbox bench stream-train --data DIR`: listens per second the Trainer's hot path sustains from the
-/// listens topic (consume, decode, metadata join, prequential scoring, training, table growth) on the
+/// `kkbox bench stream-train --data DIR`: listens per second the Trainer's own loop (StreamLoop)
+/// sustains from the listens topic (consume, decode, metadata join, prequential scoring, training,
+/// table growth, metrics; the next batch read and prepared beside training) on the
 /// first --events listens of the full-size generated data, against ModelFitter training the same
 /// model (same final table sizes, same step batch and micro-batches) on the same encoded events,
 /// measured in the same run. Then the time and size of a checkpoint of the model grown to every
@@ -87,31 +90,36 @@ public sealed class StreamTrainBenchmark : IBenchmark
 
         Preload(kafka, producer, listens, ct);
         // The machine is shared and its load drifts, so the measurements are interleaved: each round runs
-        // the stream at the Trainer's torch threads, offline training at 1 thread and at one per core, and
-        // the stream at the other thread setting; the best of each over the rounds is compared. Every
-        // stream run starts a new model from the first listen. The first run's trainer gives the model
-        // shape and encoding of the offline runs (the same for every run) and is checkpointed below.
+        // the stream at the Trainer's torch threads (with and without reading ahead), offline training at
+        // 1 thread and at one per core, and the stream at the other thread setting; the best of each over
+        // the rounds is compared. Every stream run starts a new model from the first listen. The first run's
+        // trainer gives the model shape and encoding of the offline runs (the same for every run) and is
+        // checkpointed below.
         int other = threads == 1 ? Environment.ProcessorCount : 1;
+        var variants = new List<(int Threads, bool Ahead)> { (threads, true), (threads, false) };
+        if (other != threads) variants.Add((other, true));
+        static string Label((int Threads, bool Ahead) v) => $"{v.Threads} torch thread(s), read-ahead {(v.Ahead ? "on" : "off")}";
         StreamRun? best = null;
         OnlineTrainer? first = null;
-        var streamRates = new Dictionary<int, List<double>> { [threads] = [] };
-        if (other != threads) streamRates[other] = [];
+        var streamRates = variants.ToDictionary(v => v, _ => new List<double>());
         var offlineRates = new Dictionary<int, List<double>>();
         foreach (int t in new[] { 1, Environment.ProcessorCount }.Distinct()) offlineRates[t] = [];
         EncodedDataset? encoded = null;
+        int runs = 0;
         for (int round = 0; round < rounds; round++)
         {
-            foreach (int t in streamRates.Keys)
+            foreach (var v in variants)
             {
-                torch.set_num_threads(t);
-                var run = RunStream(kafka, settings, producer, listens, options, ct);
-                streamRates[t].Add(run.EventsPerSecond);
-                Console.WriteLine($"round {round + 1}: stream, {t} torch thread(s): {run.EventsPerSecond:N0} listens/s");
-                if (t == threads && (best is null || run.EventsPerSecond > best.EventsPerSecond)) best = run;
+                var run = RunStream(kafka, settings, ++runs, v.Threads, v.Ahead, listens.Count, options, ct);
+                streamRates[v].Add(run.EventsPerSecond);
+                Console.WriteLine($"round {round + 1}: stream, {Label(v)}: {run.EventsPerSecond:N0} listens/s " +
+                    $"(prepare {run.Stats.PrepareSeconds:F2} s, score {run.Stats.ScoreSeconds:F2} s, train {run.Stats.TrainSeconds:F2} s, waited for the next batch {run.Stats.WaitSeconds:F2} s, all {run.Stats.Seconds:F2} s)");
+                bool primary = v == variants[0];
+                if (primary && (best is null || run.EventsPerSecond > best.EventsPerSecond)) best = run;
                 if (first is null) first = run.Trainer;
                 else run.Trainer.Dispose();
                 if (encoded is null) encoded = first.Space.Encode(listens.Select(ToListen).ToArray(), grow: false);
-                if (t != threads) continue;
+                if (!primary) continue;
                 foreach (int o in offlineRates.Keys)
                 {
                     // offline training has the cores to itself, so it gets its better thread setting
@@ -123,8 +131,9 @@ public sealed class StreamTrainBenchmark : IBenchmark
         }
         torch.set_num_threads(threads);
         using var trainer = first!;
-        var stream = best!;
-        Console.WriteLine($"stream: {stream.EventsPerSecond:N0} listens/s over {events:N0} listens ({stream.Seconds:F1} s: scoring {stream.ScoreSeconds:F1} s, training {stream.TrainSeconds:F1} s); " +
+        var stream = best!.Stats;
+        Console.WriteLine($"stream: {stream.EventsPerSecond:N0} listens/s over {events:N0} listens ({stream.Seconds:F1} s: prepare {stream.PrepareSeconds:F1} s beside training, " +
+            $"scoring {stream.ScoreSeconds:F1} s, training {stream.TrainSeconds:F1} s, waiting for the next batch {stream.WaitSeconds:F1} s); " +
             $"online AUC {trainer.Metrics.Cumulative.Auc:F4}, last {trainer.Metrics.WindowSize:N0} {trainer.Metrics.Window.Auc:F4}");
         double offlineRate = offlineRates.Values.SelectMany(r => r).Max();
 
@@ -160,15 +169,18 @@ public sealed class StreamTrainBenchmark : IBenchmark
                 ["micro_batch"] = batchSize,
                 ["step_batch"] = options.StepBatchSize,
                 ["stream_seconds"] = stream.Seconds,
+                ["stream_prepare_seconds_beside_training"] = stream.PrepareSeconds,
                 ["stream_score_seconds"] = stream.ScoreSeconds,
                 ["stream_train_seconds"] = stream.TrainSeconds,
-                ["stream_other_seconds"] = stream.Seconds - stream.ScoreSeconds - stream.TrainSeconds,
+                ["stream_wait_for_next_batch_seconds"] = stream.WaitSeconds,
+                ["stream_other_seconds"] = stream.Seconds - stream.ScoreSeconds - stream.TrainSeconds - stream.WaitSeconds,
                 ["torch_threads_stream"] = threads,
+                ["stream_loop"] = "the Trainer's StreamLoop as the service runs it (group consumer, read-ahead of the next batch beside training, metadata reader, metrics every 10,000 listens); time from the first batch to the end of the last one's training",
                 ["offline_rounds_examples_per_s_by_torch_threads"] = offlineRates.ToDictionary(r => r.Key.ToString(), r => r.Value.ToArray()),
-                ["stream_rounds_listens_per_s_by_torch_threads"] = streamRates.ToDictionary(r => r.Key.ToString(), r => r.Value.ToArray()),
+                ["stream_rounds_listens_per_s"] = streamRates.ToDictionary(r => Label(r.Key), r => r.Value.ToArray()),
                 ["openmp_wait_policy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset (libgomp's default: spin, then sleep)",
                 ["rounds"] = rounds,
-                ["rounds_rule"] = "rounds interleave stream and offline runs (the load drifts); value = best stream run at the Trainer's torch threads, reference = best offline run over 1 torch thread and one per core",
+                ["rounds_rule"] = "rounds interleave stream and offline runs (the load drifts); value = best stream run at the Trainer's torch threads with read-ahead (its default), reference = best offline run over 1 torch thread and one per core",
                 ["online_auc"] = trainer.Metrics.Cumulative.Auc,
                 ["online_window_auc"] = trainer.Metrics.Window.Auc,
                 ["retention"] = $"the {events:N0} listens were pre-loaded before the measurement (watermarks checked: none dropped by the mock's ~5 MiB per partition retention; raise --events only while that holds); all consumed",
@@ -228,53 +240,53 @@ public sealed class StreamTrainBenchmark : IBenchmark
 
     static Listen ToListen(ListenRecorded l) => new(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target);
 
-    sealed record StreamRun(OnlineTrainer Trainer, double EventsPerSecond, double Seconds, double ScoreSeconds, double TrainSeconds);
-
-    /// <summary>The Trainer's hot path: a consumer on the listens topic, micro-batches, metadata from the reader thread, Process.</summary>
-    static StreamRun RunStream(KafkaSettings kafka, TrainerSettings settings, IProducer<byte[]?, byte[]?> producer,
-        IReadOnlyList<ListenRecorded> listens, OnlineTrainerOptions options, CancellationToken ct)
+    sealed record StreamRun(OnlineTrainer Trainer, StreamLoopStats Stats)
     {
-        var trainer = OnlineTrainer.Create(options);
-        var deadLetters = new DeadLetterSink(producer, settings.DeadLettersTopic, NullLogger.Instance);
-        using var metadata = new MetadataReader(kafka, settings, deadLetters, NullLogger.Instance);
-        metadata.Start();
-        if (!metadata.WaitCaughtUp(TimeSpan.FromMinutes(2), ct)) throw new TimeoutException("metadata did not catch up");
+        public double EventsPerSecond => Stats.EventsPerSecond;
+    }
 
-        long consumed = 0;
-        var config = KafkaClientConfigs.Consumer(kafka, "bench-stream-train", "bench-stream-train");
-        config.EnableAutoCommit = false;
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(ListensTopic, p, Offset.Beginning)));
-        Stopwatch? clock = null;
-        double score = 0, train = 0;
-        var idle = Stopwatch.StartNew();
-        var batch = new List<ListenRecorded>(settings.BatchSize);
-        while (Interlocked.Read(ref consumed) < listens.Count)
+    /// <summary>
+    /// The Trainer's own loop (StreamLoop: group consumer, read-ahead, metadata reader thread, metrics,
+    /// final checkpoint) on a new model from the first listen until every listen was trained; the rate
+    /// counts from the first batch to the end of the last one's training. The trainer comes back
+    /// restored from the run's final checkpoint.
+    /// </summary>
+    static StreamRun RunStream(KafkaSettings kafka, TrainerSettings template, int run, int threads, bool prepareAhead, int events,
+        OnlineTrainerOptions options, CancellationToken ct)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"kkbox-bench-stream-{Guid.NewGuid():N}");
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var cr = consumer.Consume(50);
-            if (cr is not null && !cr.IsPartitionEOF)
+            var settings = new TrainerSettings
             {
-                clock ??= Stopwatch.StartNew();
-                idle.Restart();
-                batch.Add(Messages.Decode<ListenRecorded>(cr.Message.Value));
-            }
-            else if (idle.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new InvalidOperationException($"only {consumed + batch.Count} of {listens.Count} listens came back (mock retention exceeded?)");
-            }
-            bool full = batch.Count >= settings.BatchSize || consumed + batch.Count == listens.Count;
-            if (!full && (cr is not null || batch.Count == 0)) continue;
-            foreach (var u in metadata.Drain()) trainer.ApplyMetadata(u);
-            var r = trainer.Process(batch);
-            score += r.ScoreSeconds;
-            train += r.TrainSeconds;
-            Interlocked.Add(ref consumed, batch.Count);
-            batch.Clear();
+                ListensTopic = template.ListensTopic,
+                BatchSize = template.BatchSize,
+                GroupId = $"bench-stream-train-{run}",
+                CheckpointDirectory = dir,
+                CheckpointEveryEvents = long.MaxValue,
+                CheckpointEverySeconds = int.MaxValue,
+                KeepCheckpoints = 1,
+                StopAfterEvents = events,
+                TorchThreads = threads,
+                PrepareAhead = prepareAhead,
+                NDim = options.NDim,
+                LearningRate = options.LearningRate,
+                StepBatchSize = options.StepBatchSize,
+                Seed = options.Seed,
+                MetricsWindow = options.MetricsWindow,
+            };
+            var loop = new StreamLoop(settings, kafka, new ServiceHealth(), NullLogger<StreamLoop>.Instance);
+            loop.Run(ct);
+            if (loop.Stats.Events != events) throw new InvalidOperationException($"the Trainer trained {loop.Stats.Events} of {events} listens");
+            var store = new CheckpointStore(dir, 1, NullLogger.Instance);
+            var trainer = store.LoadNewest(contents => OnlineTrainer.Restore(settings.Online, contents))?.State
+                ?? throw new InvalidOperationException($"the Trainer left no checkpoint in {dir}");
+            return new StreamRun(trainer, loop.Stats);
         }
-        double seconds = clock!.Elapsed.TotalSeconds;
-        consumer.Close();
-        return new StreamRun(trainer, listens.Count / seconds, seconds, score, train);
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 
     static void ProduceAll(IProducer<byte[]?, byte[]?> producer, string topic, IEnumerable<(string Key, byte[] Value)> messages, CancellationToken ct)

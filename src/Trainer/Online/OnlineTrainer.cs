@@ -11,8 +11,11 @@ namespace KkboxNcf.Trainer.Online;
 /// The learning half of the Trainer, without Kafka: for each micro-batch of listens it registers new
 /// members and songs (recycling the least recently seen row at a cap), scores every event with the
 /// current model (prequential metrics), then trains on the events whose label is "known" (all of
-/// them, or those LabelDelay events old), growing the tables as the vocabularies grow. Single-threaded:
-/// metadata arrives through ApplyMetadata on the same thread.
+/// them, or those LabelDelay events old), growing the tables as the vocabularies grow.
+/// A batch goes through Prepare (feature space only), Score (model), Record (metrics only) and Train
+/// (model and optimizer only). Not thread-safe, with one allowed overlap: while Train works on a batch,
+/// another thread may Record that batch and ApplyMetadata and Prepare the next, because Train reads
+/// nothing they write. Calling them in the same order gives the same model whether they overlap or not.
 /// </summary>
 public sealed partial class OnlineTrainer : IDisposable
 {
@@ -94,32 +97,50 @@ public sealed partial class OnlineTrainer : IDisposable
 
     public void ApplyMetadata(MetadataUpdate update) => _catalog.Apply(update, Space);
 
-    /// <summary>Scores a micro-batch, then trains on what is ready. nowMs gives the wall clock for latencies.</summary>
+    /// <summary>Prepare, Score, Record and Train in turn: scores a micro-batch, then trains on what is ready. nowMs gives the wall clock for latencies.</summary>
     public BatchResult Process(IReadOnlyList<ListenRecorded> batch, Func<long>? nowMs = null)
     {
-        nowMs ??= () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var clock = Stopwatch.StartNew();
-        var (recycledUsers, recycledSongs) = Register(batch);
-        var encoded = Encode(batch);
-        var scores = Model.Predict(encoded);
-        int labeled = 0;
-        var userColumn = encoded.Column(Field.User);
-        for (int i = 0; i < batch.Count; i++)
-        {
-            if (!batch[i].HasLabel)
-            {
-                Unlabeled++;
-                continue;
-            }
-            labeled++;
-            Metrics.Add(scores[i], batch[i].Target == 1, userColumn[i]);
-        }
-        double scoreSeconds = clock.Elapsed.TotalSeconds;
+        var scored = Score(Prepare(batch));
+        Record(scored);
+        return Train(scored, nowMs);
+    }
 
-        // Train on what is ready: with no delay the batch itself (already encoded), else the due part of the queue.
-        clock.Restart();
+    /// <summary>
+    /// The first stage of a micro-batch: gives its new members and songs rows (recycling at the caps)
+    /// and encodes it. It touches only the feature space, the metadata catalog and the recency lists,
+    /// never the model or the metrics, so the Trainer runs it for the next batch while Train works on
+    /// the current one (as ApplyMetadata). What the model must do for the new rows (grow its tables,
+    /// reset recycled rows) waits for Score.
+    /// </summary>
+    public PreparedBatch Prepare(IReadOnlyList<ListenRecorded> batch)
+    {
+        var clock = Stopwatch.StartNew();
+        var recycled = new List<(Field, int)>();
+        Register(batch, recycled);
+        var encoded = Space.Encode(ToListens(batch), grow: true);
+        return new PreparedBatch(batch, encoded, recycled, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The second stage, on the training thread: brings the model up to the feature space (table growth,
+    /// recycled rows reset), scores every event with the model trained on everything before it (for the
+    /// prequential metrics, see Record), advances the stream position and picks what is ready to train on.
+    /// </summary>
+    public ScoredBatch Score(PreparedBatch prepared)
+    {
+        var clock = Stopwatch.StartNew();
+        var batch = prepared.Listens;
+        var encoded = prepared.Encoded;
+        ApplyToModel(prepared.Recycled);
+        var scores = Model.Predict(encoded);
+        int labeled = batch.Count(l => l.HasLabel);
+        Unlabeled += batch.Count - labeled;
+
+        // What is ready: with no delay the batch itself (already encoded), else the due part of the queue.
         IReadOnlyList<ListenRecorded> ready;
         EncodedDataset train;
+        int recycledUsers = prepared.RecycledUsers, recycledSongs = prepared.RecycledSongs;
+        int[] forgetAfter = [];
         long start = Position;
         Position += batch.Count;
         if (Options.LabelDelay == 0)
@@ -136,57 +157,87 @@ public sealed partial class OnlineTrainer : IDisposable
             while (_pending.Count > 0 && _pending.Peek().Position + Options.LabelDelay <= Position) due.Add(_pending.Dequeue().Listen);
             ready = due;
             // ids may have been recycled or metadata changed since they were scored: register and encode them now
-            var (u, s) = Register(due);
-            recycledUsers += u;
-            recycledSongs += s;
-            train = Encode(due);
+            var recycled = new List<(Field, int)>();
+            Register(due, recycled);
+            train = Space.Encode(ToListens(due), grow: true);
+            ApplyToModel(recycled);
+            recycledUsers += recycled.Count(r => r.Item1 == Field.User);
+            recycledSongs += recycled.Count(r => r.Item1 == Field.Song);
+            forgetAfter = RecycledMembers(recycled);
         }
+        return new ScoredBatch(batch.Count, labeled, scores, encoded.Column(Field.User), batch, ready, train, recycledUsers, recycledSongs,
+            RecycledMembers(prepared.Recycled), forgetAfter, prepared.Seconds, clock.Elapsed.TotalSeconds);
+    }
+
+    static int[] RecycledMembers(IReadOnlyList<(Field Field, int Row)> recycled) =>
+        recycled.Where(r => r.Field == Field.User).Select(r => r.Row).ToArray();
+
+    /// <summary>
+    /// Adds a scored batch's labeled events to the online metrics, in stream order (after the batch
+    /// before it, before the next one's Score). Touches only the metrics, so it may run beside Train.
+    /// </summary>
+    public void Record(ScoredBatch scored)
+    {
+        // a recycled row's per-member AUC starts over: rows recycled for this batch before its events count,
+        // rows recycled for the label-delay queue after them
+        foreach (int row in scored.MembersRecycledBefore) Metrics.ForgetMember(row);
+        var batch = scored.Listens;
+        for (int i = 0; i < batch.Count; i++)
+            if (batch[i].HasLabel) Metrics.Add(scored.Scores[i], batch[i].Target == 1, scored.Users[i]);
+        foreach (int row in scored.MembersRecycledAfter) Metrics.ForgetMember(row);
+    }
+
+    /// <summary>The last stage: the optimizer steps on what Score found ready. Touches only the model, the optimizer and the latency histogram.</summary>
+    public BatchResult Train(ScoredBatch scored, Func<long>? nowMs = null)
+    {
+        nowMs ??= () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var clock = Stopwatch.StartNew();
+        var train = scored.Train;
         double loss = double.NaN;
         if (train.Count > 0)
             for (int pass = 0; pass < Options.Passes; pass++) loss = Fitter.TrainMicroBatch(train);
         Trained += train.Count;
         long now = nowMs();
-        var latencies = ready.Select(l => (double)(now - l.ProducedAtMs)).Order().ToArray();
+        var latencies = scored.Ready.Select(l => (double)(now - l.ProducedAtMs)).Order().ToArray();
         foreach (double ms in latencies) Latency.Add(ms);
-        return new BatchResult(batch.Count, labeled, train.Count, _pending.Count, loss, recycledUsers, recycledSongs,
+        return new BatchResult(scored.Events, scored.Labeled, train.Count, _pending.Count, loss, scored.RecycledUsers, scored.RecycledSongs,
             latencies.Length == 0 ? double.NaN : latencies[latencies.Length / 2], latencies.Length == 0 ? double.NaN : latencies[^1],
-            scoreSeconds, clock.Elapsed.TotalSeconds);
+            scored.PrepareSeconds, scored.ScoreSeconds, clock.Elapsed.TotalSeconds);
     }
 
-    EncodedDataset Encode(IReadOnlyList<ListenRecorded> listens)
+    static KkboxNcf.Data.Listen[] ToListens(IReadOnlyList<ListenRecorded> listens) =>
+        listens.Select(l => new KkboxNcf.Data.Listen(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target)).ToArray();
+
+    /// <summary>Grows the tables to the feature space, then makes each recycled row start as its field's unknown row.</summary>
+    void ApplyToModel(IReadOnlyList<(Field Field, int Row)> recycled)
     {
-        var rows = listens.Select(l => new KkboxNcf.Data.Listen(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target)).ToArray();
-        var encoded = Space.Encode(rows, grow: true);
         Model.EnsureCapacity(Space, Options.GrowthHeadroom);
-        return encoded;
+        foreach (var (field, row) in recycled) ModelRows.ResetToUnknown(Model, field, row);
     }
 
-    /// <summary>Gives every member and song of the listens a row, recycling the least recently seen row of a full vocabulary.</summary>
-    (int Users, int Songs) Register(IReadOnlyList<ListenRecorded> listens)
+    /// <summary>
+    /// Gives every member and song of the listens a row, recycling the least recently seen row of a
+    /// full vocabulary; the recycled rows are added to recycled (the model is reset by ApplyToModel).
+    /// </summary>
+    void Register(IReadOnlyList<ListenRecorded> listens, List<(Field, int)> recycled)
     {
         _users.NextRound();
         _songs.NextRound();
-        int users = 0, songs = 0;
         foreach (var l in listens)
         {
-            if (RegisterId(Field.User, l.Msno, _users, Options.MaxUsers)) users++;
-            if (RegisterId(Field.Song, l.SongId, _songs, Options.MaxSongs)) songs++;
+            RegisterId(Field.User, l.Msno, _users, Options.MaxUsers, recycled);
+            RegisterId(Field.Song, l.SongId, _songs, Options.MaxSongs, recycled);
         }
-        RecycledUsers += users;
-        RecycledSongs += songs;
-        return (users, songs);
     }
 
-    /// <summary>Returns true when a row was recycled for the id.</summary>
-    bool RegisterId(Field field, string id, LruRows lru, int cap)
+    void RegisterId(Field field, string id, LruRows lru, int cap, List<(Field, int)> recycled)
     {
         var vocab = Space[field];
         if (vocab.Contains(id))
         {
             lru.Touch(vocab.Lookup(id));
-            return false;
+            return;
         }
-        bool recycled = false;
         int row;
         if (vocab.Count - 1 < cap)
         {
@@ -197,15 +248,13 @@ public sealed partial class OnlineTrainer : IDisposable
             row = lru.Oldest() ?? throw new InvalidOperationException(
                 $"every one of the {cap} {FeatureLayout.Name(field)} rows is used by the current batch; raise the cap above the batch size");
             Space.Recycle(field, row, id);
-            Model.EnsureCapacity(Space, Options.GrowthHeadroom);
-            ModelRows.ResetToUnknown(Model, field, row);
-            if (field == Field.User) Metrics.ForgetMember(row);
-            recycled = true;
+            recycled.Add((field, row));
+            if (field == Field.User) RecycledUsers++;
+            else RecycledSongs++;
         }
         if (field == Field.User) _catalog.ApplyMember(Space, id);
         else _catalog.ApplySong(Space, id);
         lru.Touch(row);
-        return recycled;
     }
 
     public void Dispose()

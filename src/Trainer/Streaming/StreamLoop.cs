@@ -12,9 +12,10 @@ using Microsoft.Extensions.Logging;
 namespace KkboxNcf.Trainer.Streaming;
 
 /// <summary>
-/// The Trainer's main loop, on one thread: resume from the newest good checkpoint, read the listens
-/// topic in micro-batches (seeking each assigned partition to the checkpoint's offset), join metadata,
-/// score and train, publish metrics, and checkpoint every N events or T seconds and at the end.
+/// The Trainer's main loop: resume from the newest good checkpoint, read the listens topic in
+/// micro-batches (seeking each assigned partition to the checkpoint's offset), join metadata, score
+/// and train, publish metrics, and checkpoint every N events or T seconds and at the end. Training
+/// runs on the calling thread; the next batch is read and prepared beside it (PrepareAhead).
 /// Offsets are committed to the group only after the checkpoint holding them is durable, and on
 /// restart the checkpoint, not the group, says where to start: each event is trained on once.
 /// </summary>
@@ -25,6 +26,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     // --rebase: per partition, the last row the resumed checkpoint trained on; listens up to it are skipped
     readonly Dictionary<int, long> _skipThrough = new();
     long _skipped;
+    // the offsets of the batch being read (on the reading thread, which also runs the assignment handler)
+    Dictionary<int, long>? _reading;
     volatile string? _clusterChanged;
     readonly Stopwatch _sinceCheckpoint = new();
     OnlineTrainer? _trainer;
@@ -59,7 +62,9 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, partitions) => partitions.Select(tp =>
             {
-                var offset = _next.TryGetValue(tp.Partition.Value, out long o) ? new Offset(o) : Offset.Beginning;
+                // (re)assigned while a batch is read: after what that batch already holds
+                var offset = _reading is { } reading && reading.TryGetValue(tp.Partition.Value, out long r) ? new Offset(r)
+                    : _next.TryGetValue(tp.Partition.Value, out long o) ? new Offset(o) : Offset.Beginning;
                 log.LogInformation("Assigned {Topic}[{Partition}], starting at {Offset}", tp.Topic, tp.Partition.Value, offset);
                 return new TopicPartitionOffset(tp, offset);
             }))
@@ -85,18 +90,44 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         log.LogInformation("Training from {Topic} as group {Group} at stream position {Position:N0} (model version {Version}, {Threads} torch threads)",
             settings.ListensTopic, settings.GroupId, trainer.Position, _modelVersion, TorchSharp.torch.get_num_threads());
 
+        // While a batch trains, a pool thread adds its scores to the online metrics (OnlineTrainer.Record),
+        // then reads, decodes, joins and encodes the next batch (Prepare); scoring it waits for the training,
+        // as the prequential order requires. A checkpoint is written only between batches with nothing read
+        // ahead, so it never holds part of the next batch.
+        Ahead? ahead = null;
+        Task<Ahead>? reading = null;
         try
         {
-            while (!stop.IsCancellationRequested && !Done(trainer))
+            while (ahead is not null || (!stop.IsCancellationRequested && !Done(trainer)))
             {
                 if (_clusterChanged is { } changed)
                     throw new BrokerResetException($"the broker at {kafka.BootstrapServers} is another cluster now, its topics start over (librdkafka: {changed}). {RecoveryHint()}");
-                var batch = Collect(consumer, deadLetters, stop, trainer);
-                foreach (var update in metadata.Drain()) trainer.ApplyMetadata(update);
+                var current = ahead ?? ReadAhead(consumer, deadLetters, metadata, stop, trainer);
+                ahead = null;
+                Accept(current);
                 if (metadata.Failure is { } failure) health.Report($"metadata reader stopped: {failure.Message}");
-                if (batch.Count > 0)
+                bool checkpointDue;
+                if (current.Batch is { } prepared)
                 {
-                    var result = trainer.Process(batch);
+                    var scored = trainer.Score(prepared);
+                    checkpointDue = CheckpointDue(trainer);
+                    if (settings.PrepareAhead && !checkpointDue && !stop.IsCancellationRequested && !Done(trainer))
+                        reading = Task.Run(() =>
+                        {
+                            trainer.Record(scored);
+                            return ReadAhead(consumer, deadLetters, metadata, stop, trainer);
+                        });
+                    else
+                        trainer.Record(scored);
+                    var result = trainer.Train(scored);
+                    if (reading is not null)
+                    {
+                        var waited = Stopwatch.StartNew();
+                        ahead = reading.GetAwaiter().GetResult();
+                        reading = null;
+                        Stats.WaitSeconds += waited.Elapsed.TotalSeconds;
+                    }
+                    Stats.Add(result);
                     log.LogDebug("Batch: {Events} events, {Trained} trained, loss {Loss:F4}, {Pending} pending", result.Events, result.Trained, result.Loss, result.Pending);
                     if (trainer.Position >= _nextMetricsAt)
                     {
@@ -104,9 +135,11 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                         _nextMetricsAt = (trainer.Position / settings.MetricsEveryEvents + 1) * settings.MetricsEveryEvents;
                     }
                 }
-                bool dueByEvents = trainer.Position - _checkpointPosition >= settings.CheckpointEveryEvents;
-                bool dueByTime = _sinceCheckpoint.Elapsed.TotalSeconds >= settings.CheckpointEverySeconds && trainer.Position > _checkpointPosition;
-                if (dueByEvents || dueByTime) Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
+                else
+                {
+                    checkpointDue = CheckpointDue(trainer);
+                }
+                if (checkpointDue && ahead is null) Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
             }
             // graceful end: the batch in hand was processed above; make everything durable
             if ((trainer.Position > _checkpointPosition || _lastCheckpoint is null) && !Checkpoint(store, consumer, producer, metrics, deadLetters, trainer))
@@ -117,10 +150,48 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         }
         finally
         {
+            // a failed training step must not close the consumer under the batch being read ahead
+            if (reading is not null)
+                try { reading.Wait(); }
+                catch (AggregateException) { }
             consumer.Close();
             producer.Flush(TimeSpan.FromSeconds(10));
             trainer.Dispose();
         }
+    }
+
+    /// <summary>Counts and time of the batches this loop trained (the stream-train benchmark reads them).</summary>
+    public StreamLoopStats Stats { get; } = new();
+
+    bool CheckpointDue(OnlineTrainer trainer) =>
+        trainer.Position - _checkpointPosition >= settings.CheckpointEveryEvents ||
+        (_sinceCheckpoint.Elapsed.TotalSeconds >= settings.CheckpointEverySeconds && trainer.Position > _checkpointPosition);
+
+    /// <summary>
+    /// Listens read for one micro-batch, prepared (null when none arrived), with the offset to read next
+    /// and the last listen of every partition it read from. These reach the checkpoint state only when the
+    /// batch is taken up (Accept), so a batch read ahead is never counted before it is trained.
+    /// </summary>
+    sealed record Ahead(PreparedBatch? Batch, Dictionary<int, long> Next, Dictionary<int, ListenMark> Marks);
+
+    /// <summary>Reads a micro-batch, applies the metadata that arrived meanwhile, prepares the batch (ids and encoding).</summary>
+    Ahead ReadAhead(IConsumer<byte[]?, byte[]?> consumer, DeadLetterSink deadLetters, MetadataReader metadata, CancellationToken stop, OnlineTrainer trainer)
+    {
+        var next = new Dictionary<int, long>();
+        var marks = new Dictionary<int, ListenMark>();
+        _reading = next;
+        List<ListenRecorded> listens;
+        try { listens = Collect(consumer, deadLetters, stop, trainer, next, marks); }
+        finally { _reading = null; }
+        foreach (var update in metadata.Drain()) trainer.ApplyMetadata(update);
+        return new Ahead(listens.Count > 0 ? trainer.Prepare(listens) : null, next, marks);
+    }
+
+    void Accept(Ahead batch)
+    {
+        foreach (var (p, o) in batch.Next) _next[p] = o;
+        foreach (var (p, m) in batch.Marks) _marks[p] = m;
+        if (batch.Batch is { } b && Stats.FirstBatch is null) Stats.FirstBatch = Stopwatch.StartNew();
     }
 
     /// <summary>
@@ -209,9 +280,11 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
 
     /// <summary>
     /// Up to BatchSize listens; with BatchMaxWaitMs the batch closes that long after its first listen.
-    /// When stop is requested the batch in hand is returned as it is (and processed).
+    /// When stop is requested the batch in hand is returned as it is (and processed). Where each
+    /// partition stands after the batch goes to next and marks.
     /// </summary>
-    List<ListenRecorded> Collect(IConsumer<byte[]?, byte[]?> consumer, DeadLetterSink deadLetters, CancellationToken stop, OnlineTrainer trainer)
+    List<ListenRecorded> Collect(IConsumer<byte[]?, byte[]?> consumer, DeadLetterSink deadLetters, CancellationToken stop, OnlineTrainer trainer,
+        Dictionary<int, long> next, Dictionary<int, ListenMark> marks)
     {
         var batch = new List<ListenRecorded>(settings.BatchSize);
         long limit = settings.StopAfterEvents > 0 ? settings.StopAfterEvents - trainer.Position : long.MaxValue;
@@ -242,7 +315,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                 if (batch.Count == 0) break;
                 continue;
             }
-            _next[cr.Partition.Value] = cr.Offset.Value + 1;
+            next[cr.Partition.Value] = cr.Offset.Value + 1;
             string? reason = "listen without a value";
             if (cr.Message.Value is { } value && Messages.TryDecode<ListenRecorded>(value, out var listen, out reason))
             {
@@ -251,7 +324,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                     _skipped++;
                     continue;
                 }
-                _marks[cr.Partition.Value] = new ListenMark(cr.Offset.Value, listen!.Row);
+                marks[cr.Partition.Value] = new ListenMark(cr.Offset.Value, listen!.Row);
                 batch.Add(listen!);
                 sinceFirst ??= Stopwatch.StartNew();
             }

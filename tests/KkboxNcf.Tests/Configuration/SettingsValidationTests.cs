@@ -119,6 +119,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Trainer:Seed"] = "every int is a seed (\"abc\" is still refused)",
         ["Ingest:IncludeTest"] = "true or false (\"abc\" is refused)",
         ["Trainer:Rebase"] = "true or false (\"abc\" is refused)",
+        ["Trainer:PrepareAhead"] = "true or false (\"abc\" is refused)",
         ["Scorer:ExcludeHeard"] = "true or false (\"abc\" is refused)",
         ["Scorer:ReplayHistory"] = "true or false (\"abc\" is refused)",
         ["Scorer:FallbackToPopular"] = "true or false (\"abc\" is refused)",

@@ -108,6 +108,45 @@ public class OnlineTrainerTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(90)]
+    public async Task PreparingTheNextBatchBesideTrainingGivesTheSameModelAsOneThread(long labelDelay)
+    {
+        // the Trainer's read-ahead: Record of batch i and Prepare of batch i+1 on another thread while batch i
+        // trains; small caps make Prepare recycle rows that the batch in training still uses
+        var options = Small with { LabelDelay = labelDelay, MaxUsers = 60, MaxSongs = 300 };
+        var batches = StreamData.Batches(StreamData.Tiny.Listens, 40).ToArray();
+        using var sequential = WithMetadata(options);
+        foreach (var b in batches) sequential.Process(b);
+
+        using var overlapped = WithMetadata(options);
+        var prepared = overlapped.Prepare(batches[0]);
+        for (int i = 0; i < batches.Length; i++)
+        {
+            var scored = overlapped.Score(prepared);
+            var next = i + 1 < batches.Length ? Task.Run(() =>
+            {
+                overlapped.Record(scored);
+                return overlapped.Prepare(batches[i + 1]);
+            }) : null;
+            if (next is null) overlapped.Record(scored);
+            overlapped.Train(scored);
+            if (next is not null) prepared = await next;
+        }
+
+        Assert.True(overlapped.RecycledUsers > 0 && overlapped.RecycledSongs > 0);
+        Assert.Equal(sequential.RecycledUsers, overlapped.RecycledUsers);
+        Assert.Equal(sequential.Trained, overlapped.Trained);
+        Assert.Equal(sequential.Space.Cardinalities, overlapped.Space.Cardinalities);
+        Assert.Equal(sequential.Metrics.Cumulative.Auc, overlapped.Metrics.Cumulative.Auc, 10);
+        Assert.Equal(sequential.Metrics.Cumulative.MemberAuc, overlapped.Metrics.Cumulative.MemberAuc, 10);
+        var probe = sequential.Space.Encode(StreamData.Tiny.Listens.Select(l => new KkboxNcf.Data.Listen(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target)).ToArray(), grow: false);
+        var expected = sequential.Model.Predict(probe);
+        var actual = overlapped.Model.Predict(probe);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
     [Fact]
     public void ARestoredTrainerContinuesExactlyAsIfItHadNotStopped()
     {

@@ -1,0 +1,24 @@
+using KkboxNcf.Contracts;
+using KkboxNcf.Model.Features;
+
+namespace KkboxNcf.Trainer.Online;
+
+/// <summary>
+/// A micro-batch after OnlineTrainer.Score: the prequential score and user row of each of its Listens
+/// (for Record), the user rows recycled before and after them (their per-member metrics start over),
+/// and what is ready to train on (Ready, encoded as Train).
+/// </summary>
+public sealed record ScoredBatch(
+    int Events,
+    int Labeled,
+    float[] Scores,
+    int[] Users,
+    IReadOnlyList<ListenRecorded> Listens,
+    IReadOnlyList<ListenRecorded> Ready,
+    EncodedDataset Train,
+    int RecycledUsers,
+    int RecycledSongs,
+    int[] MembersRecycledBefore,
+    int[] MembersRecycledAfter,
+    double PrepareSeconds,
+    double ScoreSeconds);
