@@ -1,4 +1,5 @@
 using KkboxNcf.Model.Models;
+using KkboxNcf.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ namespace KkboxNcf.Model.Training;
 public sealed class LazyAdam
 {
     readonly IReadOnlyList<RowEmbedding> _tables;
-        readonly double _lr, _beta1, _beta2, _eps;
+    readonly double _lr, _beta1, _beta2, _eps;
 
     public LazyAdam(IEnumerable<RowEmbedding> tables, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
     {
@@ -58,7 +59,7 @@ public sealed class LazyAdam
                 var vRows = v.index_select(0, index).mul_(beta2).addcmul_(g, g, oneMinusBeta2);
                 m.index_copy_(0, index, mRows);
                 v.index_copy_(0, index, vRows);
-                var denom = vRows.div(biasCorrection2).sqrt_().add_(eps);
+                var denom = vRows.div(biasCorrection2).sqrt_().add_(eps, HeldScalars.One); // add_(eps) alone makes a temporary alpha
                 table.Weight.index_add_(0, index, mRows.div_(denom), stepSize);
             }
             table.ClearTouched();

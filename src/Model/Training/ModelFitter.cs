@@ -15,7 +15,7 @@ namespace KkboxNcf.Model.Training;
 public sealed class ModelFitter : IDisposable
 {
     readonly RecModel _model;
-    readonly optim.Optimizer _dense;
+    readonly DenseAdam _dense;
     readonly LazyAdam? _lazy;
     readonly Generator _shuffle;
 
@@ -25,7 +25,7 @@ public sealed class ModelFitter : IDisposable
         _model = model;
         Config = config;
         var denseParameters = config.RowSparse ? model.DenseParameters() : model.parameters();
-        _dense = optim.Adam(denseParameters, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
+        _dense = new DenseAdam(denseParameters, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
         if (config.RowSparse)
             _lazy = new LazyAdam(model.Tables, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
         else
@@ -50,11 +50,11 @@ public sealed class ModelFitter : IDisposable
         try
         {
             _model.train();
-            _dense.zero_grad();
+            _dense.ZeroGrad();
             var logits = _model.forward(x);
             var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
             loss.backward();
-            _dense.step();
+            _dense.Step();
             _lazy?.Step();
             ExamplesSeen += x.shape[0];
             return loss.item<float>();
@@ -166,7 +166,7 @@ public sealed class ModelFitter : IDisposable
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         w.Write(OptimizerStateMagic);
         w.Write(ExamplesSeen);
-        ((TorchSharp.Modules.OptimizerHelper)_dense).save_state_dict(w);
+        _dense.Save(w);
         w.Write(_lazy is not null);
         if (_lazy is null) return;
         w.Write(_lazy.StepCount);
@@ -182,9 +182,11 @@ public sealed class ModelFitter : IDisposable
     public void LoadOptimizerState(Stream stream)
     {
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        if (r.ReadString() != OptimizerStateMagic) throw new InvalidDataException("not a KkboxNcf optimizer state");
+        string magic = r.ReadString();
+        if (magic is not (OptimizerStateMagic or OptimizerStateMagicV1)) throw new InvalidDataException("not a KkboxNcf optimizer state");
         ExamplesSeen = r.ReadInt64();
-        ((TorchSharp.Modules.OptimizerHelper)_dense).load_state_dict(r);
+        if (magic == OptimizerStateMagicV1) _dense.LoadTorchSharpAdam(r);
+        else _dense.Load(r);
         bool lazy = r.ReadBoolean();
         if (lazy != (_lazy is not null)) throw new InvalidDataException($"optimizer state is {(lazy ? "" : "not ")}row-sparse, this fitter is the other");
         if (_lazy is null) return;
@@ -198,7 +200,10 @@ public sealed class ModelFitter : IDisposable
         }
     }
 
-    const string OptimizerStateMagic = "kkboxncf-optimizer-v1";
+    // v2: the dense part is DenseAdam's state (v1 held TorchSharp's optim.Adam state)
+    const string OptimizerStateMagic = "kkboxncf-optimizer-v2";
+    /// <summary>The optimizer section of checkpoints written before DenseAdam (still read).</summary>
+    public const string OptimizerStateMagicV1 = "kkboxncf-optimizer-v1";
 
     Dictionary<string, Tensor> Snapshot()
     {
