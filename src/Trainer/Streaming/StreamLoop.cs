@@ -191,7 +191,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     {
         foreach (var (p, o) in batch.Next) _next[p] = o;
         foreach (var (p, m) in batch.Marks) _marks[p] = m;
-        if (batch.Batch is { } b && Stats.FirstBatch is null) Stats.FirstBatch = Stopwatch.StartNew();
+        if (batch.Batch is not null && Stats.FirstBatch is null) Stats.FirstBatch = Stopwatch.StartNew();
     }
 
     /// <summary>
