@@ -34,13 +34,15 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
 
         // Where to start: the operator's --from-row, else what the topics already hold (after a guard
         // check that the broker did not lose them since an earlier run). These are round trips to the
-        // broker that take about a second and little CPU, so they run while the catalogue loads.
+        // broker that take about a second and little CPU, so they run while the catalogue loads (on a
+        // thread of their own: blocked on the network, they must not hold one of the pool threads the
+        // catalogue's two files load on).
         using var guard = new ResetGuard(kafka, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(rejectsPath))!, "ingest-progress.json"), log);
-        var startRead = Task.Run(() =>
+        var startRead = Task.Factory.StartNew(() =>
         {
             guard.CheckAtStart(acceptReset: settings.FromRow is not null);
             return settings.FromRow is { } from ? ResumePoint.At(from, TopicTail.PartitionCount(kafka, Topics.Listens)) : ResumePoint.FromTopics(kafka);
-        }, ct);
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         SongCatalog catalog;
         try
         {
