@@ -31,15 +31,31 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
         var clock = Stopwatch.StartNew();
 
         if (settings.IncludeTest && files.Test is null) log.LogWarning("--test asked for, but {Dir} has no test.csv", settings.DataDirectory);
-        var catalog = SongCatalog.Load(files.Songs, files.SongExtras, report, ct);
-        var prepared = clock.Elapsed;
-        long estimatedRows = EstimateRows(files.Train) + (settings.IncludeTest && files.Test is not null ? EstimateRows(files.Test) : 0);
 
         // Where to start: the operator's --from-row, else what the topics already hold (after a guard
-        // check that the broker did not lose them since an earlier run).
+        // check that the broker did not lose them since an earlier run). These are round trips to the
+        // broker that take about a second and little CPU, so they run while the catalogue loads (on a
+        // thread of their own: blocked on the network, they must not hold one of the pool threads the
+        // catalogue's two files load on).
         using var guard = new ResetGuard(kafka, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(rejectsPath))!, "ingest-progress.json"), log);
-        guard.CheckAtStart(acceptReset: settings.FromRow is not null);
-        var start = settings.FromRow is { } from ? ResumePoint.At(from) : ResumePoint.FromTopics(kafka);
+        var startRead = Task.Factory.StartNew(() =>
+        {
+            guard.CheckAtStart(acceptReset: settings.FromRow is not null);
+            return settings.FromRow is { } from ? ResumePoint.At(from, TopicTail.PartitionCount(kafka, Topics.Listens)) : ResumePoint.FromTopics(kafka);
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        SongCatalog catalog;
+        try
+        {
+            catalog = SongCatalog.Load(files.Songs, files.SongExtras, report, ct);
+        }
+        catch
+        {
+            Task.WaitAny(startRead); // it uses the guard, which is disposed on the way out
+            throw;
+        }
+        var prepared = clock.Elapsed;
+        var start = startRead.GetAwaiter().GetResult();
+        long estimatedRows = EstimateRows(files.Train) + (settings.IncludeTest && files.Test is not null ? EstimateRows(files.Test) : 0);
         if (start.FromStart)
             log.LogInformation("Song catalogue of {Songs:N0} songs ({Extras:N0} with extra info) read in {Seconds:F1} s; replaying about {Rows:N0} listens from row {From:N0}",
                 catalog.Songs, catalog.Extras, prepared.TotalSeconds, estimatedRows, start.FirstRow);
@@ -68,14 +84,21 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
         long members = 0, songs = 0, extras = 0, lastRow = 0, sent = 0;
         bool completed = false, reset = false;
 
-        void Send(string topic, byte[] key, byte[] value, long row)
+        // Listens go to the partition MemberPartitioner gives (the CRC-32 of the key that librdkafka's
+        // default partitioner would compute again for every event); metadata to the partitioner's choice.
+        var listenPartitions = Enumerable.Range(0, start.ListenPartitions).Select(p => new TopicPartition(Topics.Listens, p)).ToArray();
+        TopicPartition membersTopic = new(Topics.Members, Partition.Any), songsTopic = new(Topics.Songs, Partition.Any),
+            extrasTopic = new(Topics.SongExtras, Partition.Any);
+
+        void Send(TopicPartition to, byte[] key, byte[] value, long row)
         {
             var message = new Message<byte[], byte[]> { Key = key, Value = value };
+            string topic = to.Topic;
             while (true)
             {
                 try
                 {
-                    producer.Produce(topic, message, tracker.HandlerFor(topic, row));
+                    producer.Produce(to, message, tracker.HandlerFor(topic, row));
                     tracker.Sending();
                     return;
                 }
@@ -104,7 +127,7 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
             if (files.Members is not null && start.SendMembers)
                 foreach (var m in start.MembersAfterMarker(KkboxReader.ReadMembers(files.Members, report, ct).ToList(), m => m.Msno))
                 {
-                    Send(Topics.Members, Utf8(m.Msno), Messages.Encode(new MemberUpdated(m.Msno, m.City, m.Bd, m.Gender,
+                    Send(membersTopic, Utf8(m.Msno), Messages.Encode(new MemberUpdated(m.Msno, m.City, m.Bd, m.Gender,
                         m.RegisteredVia, m.RegistrationInitTime, m.ExpirationDate)), 0);
                     members++;
                 }
@@ -115,14 +138,15 @@ public sealed class ListenReplay(IngestSettings settings, KafkaSettings kafka, I
                 if (catalog.TakeFirst(f.SongId, out var song, out var extra))
                 {
                     byte[] songKey = f.SongId.ToArray();
-                    if (song is not null && start.SendSong(songKey)) { Send(Topics.Songs, songKey, song, row); songs++; }
-                    if (extra is not null && start.SendSongExtra(songKey)) { Send(Topics.SongExtras, songKey, extra, row); extras++; }
+                    if (song is not null && start.SendSong(songKey)) { Send(songsTopic, songKey, song, row); songs++; }
+                    if (extra is not null && start.SendSongExtra(songKey)) { Send(extrasTopic, songKey, extra, row); extras++; }
                 }
-                if (!start.SendListen(row, f.Msno, f.SongId)) return;
+                int partition = start.PartitionOf(f.Msno);
+                if (!start.SendListen(row, partition, f.Msno, f.SongId)) return;
                 writer.Reset();
                 ListenRecorded.WriteUtf8(writer, row, f.Msno, f.SongId, f.SourceSystemTab, f.SourceScreenName, f.SourceType,
                     target, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                Send(Topics.Listens, f.Msno.ToArray(), writer.ToArray(), row);
+                Send(listenPartitions[partition], f.Msno.ToArray(), writer.ToArray(), row);
                 lastRow = row;
                 sent++;
                 pacer.Tick(ct);

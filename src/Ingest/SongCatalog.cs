@@ -13,11 +13,17 @@ namespace KkboxNcf.Ingest;
 /// Built for speed and memory: messages are encoded straight from the CSV bytes into one buffer per
 /// file, indexed by a 64-bit hash of the song id; a lookup verifies the id stored in the message, so
 /// a hash collision can never hand out the wrong song.
+/// Most listens are of a song heard before. Those are answered from the hashes of the song ids
+/// already asked for (a few hundred thousand) without the two lookups in the large indexes, which
+/// were cache misses costing more than the rest of a listen's parsing and encoding.
 /// </summary>
 public sealed class SongCatalog
 {
     readonly MessageIndex _songs;
     readonly MessageIndex _extras;
+    // Hashes after which neither index holds a message any more: any later id with one of these
+    // hashes has nothing to hand out, so the answer is exact without comparing ids.
+    readonly HashSet<ulong> _done = new();
 
     public int Songs => _songs.Count;
     public int Extras => _extras.Count;
@@ -35,8 +41,16 @@ public sealed class SongCatalog
     /// <summary>The song's messages the first time it is asked for; false afterwards or when it has none.</summary>
     public bool TakeFirst(ReadOnlySpan<byte> songId, out byte[]? song, out byte[]? extra)
     {
-        song = _songs.Take(songId);
-        extra = _extras.Take(songId);
+        ulong hash = XxHash3.HashToUInt64(songId);
+        if (_done.Contains(hash))
+        {
+            song = extra = null;
+            return false;
+        }
+        song = _songs.Take(songId, hash, out bool songsHoldAnother);
+        extra = _extras.Take(songId, hash, out bool extrasHoldAnother);
+        // Another song with this hash still waiting in an index (a collision): keep asking the indexes for it.
+        if (!songsHoldAnother && !extrasHoldAnother) _done.Add(hash);
         return song is not null || extra is not null;
     }
 
@@ -109,12 +123,17 @@ public sealed class SongCatalog
             _used += message.Length;
         }
 
-        public byte[]? Take(ReadOnlySpan<byte> key)
+        /// <summary>The key's message, once; holdsAnother: the index keeps a different key's message under the same hash.</summary>
+        public byte[]? Take(ReadOnlySpan<byte> key, ulong hash, out bool holdsAnother)
         {
-            ulong hash = XxHash3.HashToUInt64(key);
+            holdsAnother = false;
             if (!_at.TryGetValue(hash, out var at)) return null;
             var message = _buffer.AsSpan((int)at.Offset, at.Length);
-            if (!KeyOf(message).SequenceEqual(key)) return null; // a different song with the same hash
+            if (!KeyOf(message).SequenceEqual(key))
+            {
+                holdsAnother = true; // a different song with the same hash
+                return null;
+            }
             _at.Remove(hash);
             return message.ToArray();
         }

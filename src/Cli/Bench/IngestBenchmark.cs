@@ -35,10 +35,16 @@ public sealed class IngestBenchmark : IBenchmark
         var samples = new List<(double Seconds, long Bytes)>();
         var clock = Stopwatch.StartNew();
         using var sampler = new Timer(_ => { lock (samples) samples.Add((clock.Elapsed.TotalSeconds, Environment.WorkingSet)); }, null, 0, 250);
-        var replay = new ListenReplay(new IngestSettings { DataDirectory = dir, RejectsPath = Path.Combine(Path.GetTempPath(), "kkbox-bench-ingest-rejects.jsonl") },
+        // Rejects, and the reset guard's progress record beside them, in a folder of this run's own: a
+        // record shared across runs would take the next broker that gets the same random port for one
+        // that lost its topics.
+        var work = Directory.CreateTempSubdirectory("kkbox-bench-ingest-");
+        var replay = new ListenReplay(new IngestSettings { DataDirectory = dir, RejectsPath = Path.Combine(work.FullName, "rejects.jsonl") },
             kafka, loggers.CreateLogger<ListenReplay>());
         var summary = replay.Run(ct);
         sampler.Dispose();
+        if (summary.RowsRejected == 0 && summary.Failed == 0) work.Delete(recursive: true);
+        else Console.WriteLine($"rejected rows and failed deliveries are kept in {work.FullName}");
         if (summary.Failed > 0) Console.WriteLine($"warning: {summary.Failed:N0} deliveries failed ({summary.FailuresPath})");
         double value = summary.ListensSent / summary.Elapsed.TotalSeconds;
 

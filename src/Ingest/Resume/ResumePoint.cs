@@ -13,6 +13,7 @@ namespace KkboxNcf.Ingest.Resume;
 /// last member on the members topic. Before anything is sent to a partition, the row at its marker
 /// is checked against the file (same member and song): a topic holding another replay is refused.
 /// With --from-row N the operator chooses instead: listens from row N, every song, members when N = 1.
+/// It also says which partition of the listens topic a member's listens go to.
 /// </summary>
 public sealed class ResumePoint
 {
@@ -36,8 +37,8 @@ public sealed class ResumePoint
         _lastMember = lastMember;
     }
 
-    public static ResumePoint At(long fromRow) =>
-        new(fromRow, 1, [null], MetadataMarkers.None, MetadataMarkers.None, null);
+    public static ResumePoint At(long fromRow, int listenPartitions) =>
+        new(fromRow, listenPartitions, new ListenRecorded?[listenPartitions], MetadataMarkers.None, MetadataMarkers.None, null);
 
     /// <summary>Reads the end of the listens, members, songs and song-extras topics.</summary>
     public static ResumePoint FromTopics(KafkaSettings kafka)
@@ -75,11 +76,16 @@ public sealed class ResumePoint
         return members.Skip(at + 1);
     }
 
-    /// <summary>Whether the listen at this row goes out; checks the row at each partition's marker against the topic.</summary>
-    public bool SendListen(long row, ReadOnlySpan<byte> msno, ReadOnlySpan<byte> songId)
+    /// <summary>Partitions of the listens topic, as the broker gave them when this start was read.</summary>
+    public int ListenPartitions => _listenPartitions;
+
+    /// <summary>The listens partition of a member (the producer's default partitioner, MemberPartitioner).</summary>
+    public int PartitionOf(ReadOnlySpan<byte> msno) => MemberPartitioner.PartitionOfKey(msno, _listenPartitions);
+
+    /// <summary>Whether the listen at this row, for partition p (PartitionOf its member), goes out; checks the row at each partition's marker against the topic.</summary>
+    public bool SendListen(long row, int p, ReadOnlySpan<byte> msno, ReadOnlySpan<byte> songId)
     {
         if (FromRow is { } from) return row >= from;
-        int p = MemberPartitioner.PartitionOfKey(msno, _listenPartitions);
         if (_passed[p]) return true;
         var last = _lastListen[p]!;
         if (row < last.Row) return false;

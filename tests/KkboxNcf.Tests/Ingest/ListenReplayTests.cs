@@ -91,10 +91,12 @@ public class ListenReplayTests : IAsyncLifetime
             Assert.Equal((e.Msno, e.Song, e.Tab, "Local playlist, more", "local-library", e.Target),
                 (l.Listen.Msno, l.Listen.SongId, l.Listen.SourceSystemTab, l.Listen.SourceScreenName, l.Listen.SourceType, l.Listen.Target));
         }
-        // One partition per member, and a member's listens in row order within it.
+        // One partition per member, the one MemberPartitioner gives (the Scorer owns members by it),
+        // and a member's listens in row order within it.
+        int partitions = Topics.All.Single(t => t.Name == Topics.Listens).Partitions;
         foreach (var member in listens.GroupBy(l => l.Key))
         {
-            Assert.Single(member.Select(l => l.Partition).Distinct());
+            Assert.Equal(MemberPartitioner.PartitionOf(member.Key, partitions), Assert.Single(member.Select(l => l.Partition).Distinct()));
             var rows = member.Select(l => l.Listen.Row).ToList();
             Assert.Equal(rows.Order(), rows);
         }

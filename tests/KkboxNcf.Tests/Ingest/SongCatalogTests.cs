@@ -60,4 +60,27 @@ public class SongCatalogTests
         Assert.Equal(1, report.TotalRejected);
         Assert.Contains("song_length", report.Files.Single().RejectsByReason.Keys.Single());
     }
+
+    [Fact]
+    public void BothMessagesComeAtTheFirstAskAndNothingAtTheNext()
+    {
+        string dir = Folder();
+        File.AppendAllText(Path.Combine(dir, "song_extra_info.csv"), "x9,Only Extra,TWB531410011\n"); // no row in songs.csv
+        var catalog = SongCatalog.Load(Path.Combine(dir, "songs.csv"), Path.Combine(dir, "song_extra_info.csv"), new ReadReport(), default);
+
+        Assert.False(catalog.TakeFirst("nope"u8, out _, out _)); // an unknown song asked first changes nothing for the others
+        Assert.True(catalog.TakeFirst("s4"u8, out var song, out var extra));
+        Assert.Equal("s4", Messages.Decode<SongUpdated>(song!).SongId);
+        Assert.Equal("Name", Messages.Decode<SongExtraUpdated>(extra!).Name);
+        Assert.True(catalog.TakeFirst("x9"u8, out var none, out var onlyExtra));
+        Assert.Null(none);
+        Assert.Equal("Only Extra", Messages.Decode<SongExtraUpdated>(onlyExtra!).Name);
+        foreach (var id in new[] { "s4", "x9", "nope", "s4" })
+        {
+            Assert.False(catalog.TakeFirst(Encoding.UTF8.GetBytes(id), out song, out extra));
+            Assert.Null(song);
+            Assert.Null(extra);
+        }
+        Assert.True(catalog.TakeFirst("s1"u8, out _, out _)); // not yet asked: still there
+    }
 }
