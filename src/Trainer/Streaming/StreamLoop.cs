@@ -32,6 +32,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     readonly Stopwatch _sinceCheckpoint = new();
     OnlineTrainer? _trainer;
     CheckpointManifest? _lastCheckpoint;
+    (string Path, string Sha256)? _resumedFile;
     long _modelVersion, _checkpointPosition, _nextMetricsAt;
     readonly Stopwatch _runClock = new();
     long _startPosition;
@@ -46,6 +47,14 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         var trainer = _trainer!;
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka, "kkbox-trainer")).Build();
         var deadLetters = new DeadLetterSink(producer, settings.DeadLettersTopic, log);
+        // A crash between a checkpoint's write and its announcement's delivery loses the announcement, and
+        // a Trainer that resumes at the stream's end writes no new one: announce the resumed checkpoint
+        // again (the Scorer ignores a version it already has).
+        if (_resumedFile is { } file && _lastCheckpoint is { } resumedFrom)
+        {
+            log.LogInformation("Announcing the resumed checkpoint {Version} again", resumedFrom.ModelVersion);
+            Announce(producer, resumedFrom, file.Path, file.Sha256);
+        }
         using var metrics = new MetricsPublisher(settings.MetricsPath, producer, settings.MetricsTopic, log);
         using var metadata = new MetadataReader(kafka, settings, deadLetters, log);
         metadata.Start();
@@ -251,10 +260,11 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     void Resume(CheckpointStore store)
     {
         var options = settings.Online;
-        var resumed = store.LoadNewest(contents => OnlineTrainer.Restore(options, contents));
+        var resumed = store.LoadNewest(contents => (Trainer: OnlineTrainer.Restore(options, contents), File: (contents.Path, contents.Sha256)));
         if (resumed is { } r)
         {
-            _trainer = r.State;
+            _trainer = r.State.Trainer;
+            _resumedFile = r.State.File;
             _lastCheckpoint = r.Manifest;
             _modelVersion = r.Manifest.ModelVersion;
             _checkpointPosition = r.Manifest.StreamPosition;
@@ -372,18 +382,25 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             try { consumer.Commit(offsets.Select(o => new TopicPartitionOffset(settings.ListensTopic, o.Key, o.Value))); }
             catch (KafkaException e) { log.LogWarning("Offsets of checkpoint {Version} not committed: {Reason}", version, e.Error.Reason); }
         }
-        var announcement = new CheckpointPublished(version, Path.GetFullPath(path), sha,
-            offsets.OrderBy(o => o.Key).Select(o => new PartitionOffset(o.Key, o.Value)).ToArray(),
-            trainer.Position, snapshot.Headline(), snapshot.TimeMs);
-        producer.Produce(settings.CheckpointsTopic, new Message<byte[]?, byte[]?> { Key = "trainer"u8.ToArray(), Value = Messages.Encode(announcement) }, r =>
-        {
-            if (r.Error.IsError) log.LogError("Checkpoint {Version} announcement not delivered: {Reason}", version, r.Error.Reason);
-        });
+        Announce(producer, manifest, path, sha);
         metrics.Publish(snapshot);
         store.Prune();
         log.LogInformation("Checkpoint {Version} at position {Position:N0} ({Trained:N0} trained, {Pending} pending): {Size:N1} MiB in {Seconds:F2} s, window AUC {Auc:F4}",
             version, trainer.Position, trainer.Trained, trainer.Pending, new FileInfo(path).Length / 1048576.0, seconds, snapshot.WindowAuc ?? double.NaN);
         return true;
+    }
+
+    /// <summary>Sends CheckpointPublished for a checkpoint on the checkpoints topic (delivery failures are logged).</summary>
+    void Announce(IProducer<byte[]?, byte[]?> producer, CheckpointManifest manifest, string path, string sha)
+    {
+        long version = manifest.ModelVersion;
+        var announcement = new CheckpointPublished(version, Path.GetFullPath(path), sha,
+            manifest.Offsets.OrderBy(o => o.Key).Select(o => new PartitionOffset(o.Key, o.Value)).ToArray(),
+            manifest.StreamPosition, manifest.Metrics, manifest.CreatedAtMs);
+        producer.Produce(settings.CheckpointsTopic, new Message<byte[]?, byte[]?> { Key = "trainer"u8.ToArray(), Value = Messages.Encode(announcement) }, r =>
+        {
+            if (r.Error.IsError) log.LogError("Checkpoint {Version} announcement not delivered: {Reason}", version, r.Error.Reason);
+        });
     }
 
     MetricsSnapshot Snapshot(OnlineTrainer trainer, DeadLetterSink deadLetters)

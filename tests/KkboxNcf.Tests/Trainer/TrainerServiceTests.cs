@@ -67,4 +67,38 @@ public class TrainerServiceTests
             await broker.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ARestartedTrainerAnnouncesTheCheckpointItResumedFromAgain()
+    {
+        // a crash between a checkpoint's write and its announcement's delivery loses the announcement; a
+        // Trainer that then resumes at the stream's end writes no new checkpoint, so it must announce again.
+        // Simulated with a second checkpoints topic that never saw the first announcement.
+        var broker = new PrivateBroker { ExtraArgs = ["--LocalBroker:ExtraTopics:announced.first", "1", "--LocalBroker:ExtraTopics:announced.again", "1"] };
+        await broker.InitializeAsync();
+        try
+        {
+            var data = StreamData.Tiny;
+            TrainerProcess.ProduceMetadata(broker.Bootstrap, data);
+            TrainerProcess.Produce(broker.Bootstrap, Topics.Listens, data.Listens.Take(1000).Select(l => (l.Msno, Messages.Encode(l))));
+            using var dir = new TempDir();
+            string[] Args(string topic) => ["--bootstrap", broker.Bootstrap, "--checkpoints", dir.Path, "--batch-size", "200", "--stop-after", "1000",
+                "--Trainer:CheckpointsTopic", topic];
+            using (var first = TrainerProcess.Start(Args("announced.first")))
+                Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            using (var again = TrainerProcess.Start(Args("announced.again")))
+                Assert.Equal(0, await again.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+            var first1 = TrainerProcess.ReadAll(broker.Bootstrap, "announced.first").Select(m => Messages.Decode<CheckpointPublished>(m.Message.Value)).ToList();
+            var again1 = TrainerProcess.ReadAll(broker.Bootstrap, "announced.again").Select(m => Messages.Decode<CheckpointPublished>(m.Message.Value)).ToList();
+            var final = first1.MaxBy(a => a.ModelVersion)!;
+            Assert.Equal(1000, final.StreamPosition);
+            var repeated = Assert.Single(again1); // resumed at the end: no new checkpoint, the old one announced again
+            Assert.Equal((final.ModelVersion, final.Sha256, final.Uri, final.StreamPosition), (repeated.ModelVersion, repeated.Sha256, repeated.Uri, repeated.StreamPosition));
+        }
+        finally
+        {
+            await broker.DisposeAsync();
+        }
+    }
 }
