@@ -21,8 +21,12 @@ public sealed class TrainerSettings : ISettings
     /// <summary>Consumer group of the listens consumer (offsets are committed after each durable checkpoint).</summary>
     public string GroupId { get; set; } = "kkbox-trainer";
 
-    /// <summary>Most listens in a micro-batch.</summary>
-    public int BatchSize { get; set; } = 4096;
+    /// <summary>
+    /// Most listens in a micro-batch. The default is one optimizer step (StepBatchSize), so the step's own
+    /// forward pass scores the batch (OnlineTrainerOptions.ScoreInTrainingStep); larger batches are
+    /// scored by a separate forward pass first.
+    /// </summary>
+    public int BatchSize { get; set; } = 512;
 
     /// <summary>Most time a micro-batch waits for more listens after its first one; 0 = batches are bounded by size only.</summary>
     public int BatchMaxWaitMs { get; set; } = 1000;

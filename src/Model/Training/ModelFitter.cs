@@ -43,8 +43,12 @@ public sealed class ModelFitter : IDisposable
 
     public long ExamplesSeen { get; private set; }
 
-    /// <summary>One optimizer step on a batch: x int64 [B, Columns], y float [B] of 0/1. Returns the mean loss.</summary>
-    public float TrainStep(Tensor x, Tensor y)
+    /// <summary>
+    /// One optimizer step on a batch: x int64 [B, Columns], y float [B] of 0/1. Returns the mean loss.
+    /// With probabilities, the step's forward pass (the model before this step's update; the models have
+    /// no dropout, so it is the evaluation forward) also writes each example's probability there, from offset.
+    /// </summary>
+    public float TrainStep(Tensor x, Tensor y, float[]? probabilities = null, int offset = 0)
     {
         using var scope = torch.NewDisposeScope();
         try
@@ -52,6 +56,8 @@ public sealed class ModelFitter : IDisposable
             _model.train();
             _dense.ZeroGrad();
             var logits = _model.forward(x);
+            if (probabilities is not null)
+                using (torch.no_grad()) logits.detach().sigmoid().data<float>().CopyTo(probabilities, offset);
             var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
             loss.backward();
             _dense.Step();
@@ -69,9 +75,10 @@ public sealed class ModelFitter : IDisposable
     /// <summary>
     /// Trains on a micro-batch of encoded examples in steps of BatchSize (in the given order; the
     /// streaming Trainer's data arrives in time order). Examples without a label (-1) are refused.
-    /// Returns the mean loss.
+    /// Returns the mean loss. With probabilities, each example's probability from the forward pass of
+    /// its step (the model trained on everything before that step) is written there.
     /// </summary>
-    public double TrainMicroBatch(EncodedDataset data)
+    public double TrainMicroBatch(EncodedDataset data, float[]? probabilities = null)
     {
         if (data.Labels.Any(l => l is not (0f or 1f)))
             throw new ArgumentException("every training example needs a label of 0 or 1", nameof(data));
@@ -81,7 +88,7 @@ public sealed class ModelFitter : IDisposable
         for (int start = 0; start < data.Count; start += Config.BatchSize)
         {
             int n = Math.Min(Config.BatchSize, data.Count - start);
-            sum += TrainStep(features.narrow(0, start, n).to(int64), labels.narrow(0, start, n)) * n;
+            sum += TrainStep(features.narrow(0, start, n).to(int64), labels.narrow(0, start, n), probabilities, start) * n;
         }
         return data.Count == 0 ? 0 : sum / data.Count;
     }

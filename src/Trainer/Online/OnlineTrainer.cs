@@ -12,10 +12,10 @@ namespace KkboxNcf.Trainer.Online;
 /// members and songs (recycling the least recently seen row at a cap), scores every event with the
 /// current model (prequential metrics), then trains on the events whose label is "known" (all of
 /// them, or those LabelDelay events old), growing the tables as the vocabularies grow.
-/// A batch goes through Prepare (feature space only), Score (model), Record (metrics only) and Train
-/// (model and optimizer only). Not thread-safe, with one allowed overlap: while Train works on a batch,
-/// another thread may Record that batch and ApplyMetadata and Prepare the next, because Train reads
-/// nothing they write. Calling them in the same order gives the same model whether they overlap or not.
+/// A batch goes through Prepare (feature space only), Score (model), Train (model, optimizer) and
+/// Record (metrics only). Not thread-safe, with one allowed overlap: while Train works on a batch,
+/// another thread may Record the batch before it and ApplyMetadata and Prepare the next, because Train
+/// reads nothing they write. Calling them in the same order gives the same model whether they overlap or not.
 /// </summary>
 public sealed partial class OnlineTrainer : IDisposable
 {
@@ -97,12 +97,13 @@ public sealed partial class OnlineTrainer : IDisposable
 
     public void ApplyMetadata(MetadataUpdate update) => _catalog.Apply(update, Space);
 
-    /// <summary>Prepare, Score, Record and Train in turn: scores a micro-batch, then trains on what is ready. nowMs gives the wall clock for latencies.</summary>
+    /// <summary>Prepare, Score, Train and Record in turn: scores a micro-batch, then trains on what is ready. nowMs gives the wall clock for latencies.</summary>
     public BatchResult Process(IReadOnlyList<ListenRecorded> batch, Func<long>? nowMs = null)
     {
         var scored = Score(Prepare(batch));
+        var result = Train(scored, nowMs);
         Record(scored);
-        return Train(scored, nowMs);
+        return result;
     }
 
     /// <summary>
@@ -132,9 +133,13 @@ public sealed partial class OnlineTrainer : IDisposable
         var batch = prepared.Listens;
         var encoded = prepared.Encoded;
         ApplyToModel(prepared.Recycled);
-        var scores = Model.Predict(encoded);
         int labeled = batch.Count(l => l.HasLabel);
         Unlabeled += batch.Count - labeled;
+        // A batch of one optimizer step that trains on all of itself is scored by that step's forward pass
+        // (Train fills the scores): the same model, the same inputs, no dropout in any model, so the same
+        // probabilities as a separate evaluation forward, at no cost.
+        bool inTraining = Options.ScoreInTrainingStep && Options.LabelDelay == 0 && labeled == batch.Count && batch.Count <= Options.StepBatchSize;
+        var scores = inTraining ? new float[batch.Count] : Model.Predict(encoded);
 
         // What is ready: with no delay the batch itself (already encoded), else the due part of the queue.
         IReadOnlyList<ListenRecorded> ready;
@@ -165,7 +170,7 @@ public sealed partial class OnlineTrainer : IDisposable
             recycledSongs += recycled.Count(r => r.Item1 == Field.Song);
             forgetAfter = RecycledMembers(recycled);
         }
-        return new ScoredBatch(batch.Count, labeled, scores, encoded.Column(Field.User), batch, ready, train, recycledUsers, recycledSongs,
+        return new ScoredBatch(batch.Count, labeled, scores, inTraining, encoded.Column(Field.User), batch, ready, train, recycledUsers, recycledSongs,
             RecycledMembers(prepared.Recycled), forgetAfter, prepared.Seconds, clock.Elapsed.TotalSeconds);
     }
 
@@ -173,8 +178,9 @@ public sealed partial class OnlineTrainer : IDisposable
         recycled.Where(r => r.Field == Field.User).Select(r => r.Row).ToArray();
 
     /// <summary>
-    /// Adds a scored batch's labeled events to the online metrics, in stream order (after the batch
-    /// before it, before the next one's Score). Touches only the metrics, so it may run beside Train.
+    /// Adds a scored batch's labeled events to the online metrics, in stream order, once the batch was
+    /// trained (a batch scored in its training step has its scores only then). Touches only the metrics,
+    /// so it may run beside the next batch's Train.
     /// </summary>
     public void Record(ScoredBatch scored)
     {
@@ -195,7 +201,7 @@ public sealed partial class OnlineTrainer : IDisposable
         var train = scored.Train;
         double loss = double.NaN;
         if (train.Count > 0)
-            for (int pass = 0; pass < Options.Passes; pass++) loss = Fitter.TrainMicroBatch(train);
+            for (int pass = 0; pass < Options.Passes; pass++) loss = Fitter.TrainMicroBatch(train, pass == 0 && scored.ScoredInTraining ? scored.Scores : null);
         Trained += train.Count;
         long now = nowMs();
         var latencies = scored.Ready.Select(l => (double)(now - l.ProducedAtMs)).Order().ToArray();

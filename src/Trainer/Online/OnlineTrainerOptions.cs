@@ -19,6 +19,12 @@ public sealed record OnlineTrainerOptions
     public int MaxUsers { get; init; } = 1_000_000;
     public int MaxSongs { get; init; } = 4_000_000;
     public int MetricsWindow { get; init; } = 10_000;
+    /// <summary>
+    /// Score a micro-batch that is one optimizer step (at most StepBatchSize listens, all labeled, no
+    /// label delay) with that step's own forward pass instead of a separate one: the same probabilities
+    /// (no model has dropout), a quarter less work. Off: always a separate evaluation forward.
+    /// </summary>
+    public bool ScoreInTrainingStep { get; init; } = true;
     /// <summary>Extra rows a table gets when it grows (0.5 = 50%), so it seldom has to grow again.</summary>
     public double GrowthHeadroom { get; init; } = 0.5;
 

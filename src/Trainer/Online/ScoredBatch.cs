@@ -5,13 +5,14 @@ namespace KkboxNcf.Trainer.Online;
 
 /// <summary>
 /// A micro-batch after OnlineTrainer.Score: the prequential score and user row of each of its Listens
-/// (for Record), the user rows recycled before and after them (their per-member metrics start over),
+/// (for Record; when ScoredInTraining, Train writes the scores), the user rows recycled before and after them (their per-member metrics start over),
 /// and what is ready to train on (Ready, encoded as Train).
 /// </summary>
 public sealed record ScoredBatch(
     int Events,
     int Labeled,
     float[] Scores,
+    bool ScoredInTraining,
     int[] Users,
     IReadOnlyList<ListenRecorded> Listens,
     IReadOnlyList<ListenRecorded> Ready,

@@ -28,6 +28,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
     long _skipped;
     // the offsets of the batch being read (on the reading thread, which also runs the assignment handler)
     Dictionary<int, long>? _reading;
+    // the batch trained last, its scores not yet in the online metrics (the next read-ahead adds them)
+    ScoredBatch? _unrecorded;
     volatile string? _clusterChanged;
     readonly Stopwatch _sinceCheckpoint = new();
     OnlineTrainer? _trainer;
@@ -99,10 +101,11 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
         log.LogInformation("Training from {Topic} as group {Group} at stream position {Position:N0} (model version {Version}, {Threads} torch threads)",
             settings.ListensTopic, settings.GroupId, trainer.Position, _modelVersion, TorchSharp.torch.get_num_threads());
 
-        // While a batch trains, a pool thread adds its scores to the online metrics (OnlineTrainer.Record),
-        // then reads, decodes, joins and encodes the next batch (Prepare); scoring it waits for the training,
-        // as the prequential order requires. A checkpoint is written only between batches with nothing read
-        // ahead, so it never holds part of the next batch.
+        // While a batch trains, a pool thread adds the previous batch's scores to the online metrics
+        // (OnlineTrainer.Record), then reads, decodes, joins and encodes the next batch (Prepare); scoring
+        // it waits for the training, as the prequential order requires. A checkpoint is written only between
+        // batches with nothing read ahead and every trained batch recorded, so it never holds part of the
+        // next batch and never misses the last one's metrics.
         Ahead? ahead = null;
         Task<Ahead>? reading = null;
         try
@@ -120,15 +123,18 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                 {
                     var scored = trainer.Score(prepared);
                     checkpointDue = CheckpointDue(trainer);
+                    var trained = _unrecorded;
+                    _unrecorded = null;
                     if (settings.PrepareAhead && !checkpointDue && !stop.IsCancellationRequested && !Done(trainer))
                         reading = Task.Run(() =>
                         {
-                            trainer.Record(scored);
+                            if (trained is not null) trainer.Record(trained);
                             return ReadAhead(consumer, deadLetters, metadata, stop, trainer);
                         });
-                    else
-                        trainer.Record(scored);
+                    else if (trained is not null)
+                        trainer.Record(trained);
                     var result = trainer.Train(scored);
+                    _unrecorded = scored;
                     if (reading is not null)
                     {
                         var waited = Stopwatch.StartNew();
@@ -140,6 +146,7 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                     log.LogDebug("Batch: {Events} events, {Trained} trained, loss {Loss:F4}, {Pending} pending", result.Events, result.Trained, result.Loss, result.Pending);
                     if (trainer.Position >= _nextMetricsAt)
                     {
+                        RecordTrained(trainer);
                         metrics.Publish(Snapshot(trainer, deadLetters));
                         _nextMetricsAt = (trainer.Position / settings.MetricsEveryEvents + 1) * settings.MetricsEveryEvents;
                     }
@@ -148,8 +155,13 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                 {
                     checkpointDue = CheckpointDue(trainer);
                 }
-                if (checkpointDue && ahead is null) Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
+                if (checkpointDue && ahead is null)
+                {
+                    RecordTrained(trainer);
+                    Checkpoint(store, consumer, producer, metrics, deadLetters, trainer);
+                }
             }
+            RecordTrained(trainer);
             // graceful end: the batch in hand was processed above; make everything durable
             if ((trainer.Position > _checkpointPosition || _lastCheckpoint is null) && !Checkpoint(store, consumer, producer, metrics, deadLetters, trainer))
                 throw new IOException($"the final checkpoint could not be written to {store.Directory} (see the error above); " +
@@ -167,6 +179,14 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
             producer.Flush(TimeSpan.FromSeconds(10));
             trainer.Dispose();
         }
+    }
+
+    /// <summary>Adds the last trained batch to the online metrics if the read-ahead has not (before metrics or a checkpoint are written).</summary>
+    void RecordTrained(OnlineTrainer trainer)
+    {
+        if (_unrecorded is null) return;
+        trainer.Record(_unrecorded);
+        _unrecorded = null;
     }
 
     /// <summary>Counts and time of the batches this loop trained (the stream-train benchmark reads them).</summary>

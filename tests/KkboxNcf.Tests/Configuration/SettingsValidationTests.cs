@@ -44,7 +44,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Trainer:Passes"] = ["0"],
         ["Trainer:TorchThreads"] = ["-1"],
         ["Trainer:LabelDelay"] = ["-1"],
-        ["Trainer:MaxUsers"] = ["4096"],
+        ["Trainer:MaxUsers"] = ["512"],
         ["Trainer:MaxSongs"] = ["100"],
         ["Trainer:MetricsWindow"] = ["0"],
         ["Trainer:MetricsEveryEvents"] = ["0"],

@@ -113,7 +113,7 @@ public class OnlineTrainerTests
     [InlineData(90)]
     public async Task PreparingTheNextBatchBesideTrainingGivesTheSameModelAsOneThread(long labelDelay)
     {
-        // the Trainer's read-ahead: Record of batch i and Prepare of batch i+1 on another thread while batch i
+        // the Trainer's read-ahead: Record of batch i-1 and Prepare of batch i+1 on another thread while batch i
         // trains; small caps make Prepare recycle rows that the batch in training still uses
         var options = Small with { LabelDelay = labelDelay, MaxUsers = 60, MaxSongs = 300 };
         var batches = StreamData.Batches(StreamData.Tiny.Listens, 40).ToArray();
@@ -122,18 +122,22 @@ public class OnlineTrainerTests
 
         using var overlapped = WithMetadata(options);
         var prepared = overlapped.Prepare(batches[0]);
+        ScoredBatch? previous = null;
         for (int i = 0; i < batches.Length; i++)
         {
             var scored = overlapped.Score(prepared);
+            var trained = previous;
             var next = i + 1 < batches.Length ? Task.Run(() =>
             {
-                overlapped.Record(scored);
+                if (trained is not null) overlapped.Record(trained);
                 return overlapped.Prepare(batches[i + 1]);
             }) : null;
-            if (next is null) overlapped.Record(scored);
+            if (next is null && trained is not null) overlapped.Record(trained);
             overlapped.Train(scored);
+            previous = scored;
             if (next is not null) prepared = await next;
         }
+        overlapped.Record(previous!);
 
         Assert.True(overlapped.RecycledUsers > 0 && overlapped.RecycledSongs > 0);
         Assert.Equal(sequential.RecycledUsers, overlapped.RecycledUsers);
@@ -145,6 +149,31 @@ public class OnlineTrainerTests
         var expected = sequential.Model.Predict(probe);
         var actual = overlapped.Model.Predict(probe);
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
+    [Theory]
+    [InlineData(64)] // one step per batch: scored by the step's own forward
+    [InlineData(150)] // three steps: a separate forward before training
+    public void ScoringInTheTrainingStepGivesTheScoresOfASeparateForward(int batchSize)
+    {
+        var options = Small with { StepBatchSize = 64 };
+        var batches = StreamData.Batches(StreamData.Tiny.Listens, batchSize).ToArray();
+        using var inStep = WithMetadata(options);
+        using var separate = WithMetadata(options with { ScoreInTrainingStep = false });
+        foreach (var b in batches)
+        {
+            var a = inStep.Score(inStep.Prepare(b));
+            var c = separate.Score(separate.Prepare(b));
+            Assert.Equal(batchSize <= 64, a.ScoredInTraining);
+            Assert.False(c.ScoredInTraining);
+            inStep.Train(a);
+            separate.Train(c);
+            Assert.Equal(c.Scores, a.Scores, (x, y) => Math.Abs(x - y) < 1e-6);
+            inStep.Record(a);
+            separate.Record(c);
+        }
+        Assert.Equal(separate.Metrics.Cumulative.Auc, inStep.Metrics.Cumulative.Auc, 6);
+        Assert.InRange(inStep.Metrics.Window.Auc, 0.6, 1.0);
     }
 
     [Fact]
