@@ -93,7 +93,8 @@ public sealed class StreamLoop(TrainerSettings settings, KafkaSettings kafka, Se
                 else log.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message);
             })
             .Build();
-        consumer.Subscribe(settings.ListensTopic);
+        // resumed at StopAfterEvents: nothing to read, and closing a consumer still joining its group can hang
+        if (!Done(trainer)) consumer.Subscribe(settings.ListensTopic);
         _sinceCheckpoint.Restart();
         _runClock.Start();
         _startPosition = trainer.Position;
