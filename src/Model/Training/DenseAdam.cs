@@ -1,4 +1,3 @@
-using KkboxNcf.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +8,7 @@ namespace KkboxNcf.Model.Training;
 /// Adam (PyTorch's, without weight decay or AMSGrad) for the dense parameters. It replaces TorchSharp's
 /// optim.Adam, which passes temporary Scalars to libtorch: with another thread allocating (the Trainer
 /// reads the next batch beside training), a collection can finalize one mid-call (see HeldScalars);
-/// GcStressTests reproduced it within seconds. Every Scalar here is held for the whole step.
+/// GcStressTests reproduced it within seconds. Its step is AdamStep, whose Scalars are held.
 /// </summary>
 public sealed class DenseAdam : IDisposable
 {
@@ -42,20 +41,14 @@ public sealed class DenseAdam : IDisposable
     public void Step()
     {
         StepCount++;
-        double bc1 = 1 - Math.Pow(_beta1, StepCount);
-        double bc2 = 1 - Math.Pow(_beta2, StepCount);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        using Scalar beta1 = _beta1, oneMinusBeta1 = 1 - _beta1, beta2 = _beta2, oneMinusBeta2 = 1 - _beta2;
-        using Scalar biasCorrection2 = bc2, eps = _eps, stepSize = -_lr / bc1;
+        using var step = new AdamStep(_lr, _beta1, _beta2, _eps, StepCount);
         for (int i = 0; i < _parameters.Length; i++)
         {
             var g = _parameters[i].grad;
             if (g is null) continue;
-            _m[i].mul_(beta1).add_(g, oneMinusBeta1);
-            _v[i].mul_(beta2).addcmul_(g, g, oneMinusBeta2);
-            var denom = _v[i].div(biasCorrection2).sqrt_().add_(eps, HeldScalars.One);
-            _parameters[i].addcdiv_(_m[i], denom, stepSize);
+            _parameters[i].add_(step.Moments(_m[i], _v[i], g), step.StepSize);
         }
     }
 

@@ -1,5 +1,4 @@
 using KkboxNcf.Model.Models;
-using KkboxNcf.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,13 +39,9 @@ public sealed class LazyAdam
     public void Step()
     {
         StepCount++;
-        double bc1 = 1 - Math.Pow(_beta1, StepCount);
-        double bc2 = 1 - Math.Pow(_beta2, StepCount);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        // Scalars held for the whole step: TorchSharp's temporary ones can be finalized mid-call (see HeldScalars)
-        using Scalar beta1 = _beta1, oneMinusBeta1 = 1 - _beta1, beta2 = _beta2, oneMinusBeta2 = 1 - _beta2;
-        using Scalar biasCorrection2 = bc2, eps = _eps, stepSize = -_lr / bc1;
+        using var step = new AdamStep(_lr, _beta1, _beta2, _eps, StepCount);
         foreach (var table in _tables)
         {
             var (m, v) = table.Moments;
@@ -55,12 +50,12 @@ public sealed class LazyAdam
                 var g = touched.Values.grad;
                 if (g is null) continue;
                 var index = touched.Index;
-                var mRows = m.index_select(0, index).mul_(beta1).add_(g, oneMinusBeta1);
-                var vRows = v.index_select(0, index).mul_(beta2).addcmul_(g, g, oneMinusBeta2);
+                var mRows = m.index_select(0, index);
+                var vRows = v.index_select(0, index);
+                var direction = step.Moments(mRows, vRows, g);
                 m.index_copy_(0, index, mRows);
                 v.index_copy_(0, index, vRows);
-                var denom = vRows.div(biasCorrection2).sqrt_().add_(eps, HeldScalars.One); // add_(eps) alone makes a temporary alpha
-                table.Weight.index_add_(0, index, mRows.div_(denom), stepSize);
+                table.Weight.index_add_(0, index, direction, step.StepSize);
             }
             table.ClearTouched();
         }
