@@ -125,7 +125,8 @@ public sealed partial class OnlineTrainer : IDisposable
     /// <summary>
     /// The second stage, on the training thread: brings the model up to the feature space (table growth,
     /// recycled rows reset), scores every event with the model trained on everything before it (for the
-    /// prequential metrics, see Record), advances the stream position and picks what is ready to train on.
+    /// prequential metrics, see Record; a one-step batch is scored by its training step instead),
+    /// advances the stream position and picks what is ready to train on.
     /// </summary>
     public ScoredBatch Score(PreparedBatch prepared)
     {
