@@ -27,12 +27,15 @@ sealed class AdamStep : IDisposable
     /// <summary>-lr / bc1: the factor of the direction in the parameter update.</summary>
     public Scalar StepSize { get; }
 
-    /// <summary>Updates the moments m and v in place with the gradient g; returns the direction m / (sqrt(v / bc2) + eps).</summary>
+    /// <summary>
+    /// Updates the moments m and v in place with the gradient g; returns the denominator sqrt(v / bc2) + eps
+    /// (the caller divides m by it in the way that suits its layout, e.g. addcdiv_).
+    /// </summary>
     public Tensor Moments(Tensor m, Tensor v, Tensor g)
     {
         m.mul_(_beta1).add_(g, _oneMinusBeta1);
         v.mul_(_beta2).addcmul_(g, g, _oneMinusBeta2);
-        return m.div(v.div(_biasCorrection2).sqrt_().add_(_eps, HeldScalars.One)); // add_(eps) alone makes a temporary alpha
+        return v.div(_biasCorrection2).sqrt_().add_(_eps, HeldScalars.One); // add_(eps) alone makes a temporary alpha
     }
 
     public void Dispose()

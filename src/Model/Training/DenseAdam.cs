@@ -48,7 +48,7 @@ public sealed class DenseAdam : IDisposable
         {
             var g = _parameters[i].grad;
             if (g is null) continue;
-            _parameters[i].add_(step.Moments(_m[i], _v[i], g), step.StepSize);
+            _parameters[i].addcdiv_(_m[i], step.Moments(_m[i], _v[i], g), step.StepSize);
         }
     }
 

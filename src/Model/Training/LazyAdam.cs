@@ -52,10 +52,10 @@ public sealed class LazyAdam
                 var index = touched.Index;
                 var mRows = m.index_select(0, index);
                 var vRows = v.index_select(0, index);
-                var direction = step.Moments(mRows, vRows, g);
+                var denom = step.Moments(mRows, vRows, g);
                 m.index_copy_(0, index, mRows);
                 v.index_copy_(0, index, vRows);
-                table.Weight.index_add_(0, index, direction, step.StepSize);
+                table.Weight.index_add_(0, index, mRows.div_(denom), step.StepSize);
             }
             table.ClearTouched();
         }
