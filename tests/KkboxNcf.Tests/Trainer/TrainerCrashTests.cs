@@ -69,8 +69,16 @@ public class TrainerCrashTests(ITestOutputHelper output)
         {
             using var trainer = TrainerProcess.Start(args);
             long before = Newest();
-            await trainer.WaitUntilAsync(() => Newest() > before || trainer.HasExited, TimeSpan.FromSeconds(40), "a new checkpoint");
-            await Task.Delay(rng.Next(0, 150));
+            // once training runs, the rest of the 4,000 listens takes well under a second: poll closely and
+            // kill within 20 ms of the first or second new checkpoint, so the kill lands mid-stream
+            long target = before + rng.Next(1, 3);
+            var waiting = System.Diagnostics.Stopwatch.StartNew();
+            while (Newest() < target && !trainer.HasExited)
+            {
+                if (waiting.Elapsed > TimeSpan.FromSeconds(40)) Assert.Fail($"no checkpoint {target} after 40 s:\n{trainer.AllOutput}");
+                await Task.Delay(5);
+            }
+            await Task.Delay(rng.Next(0, 20));
             if (trainer.HasExited) break;
             trainer.KillHard();
             kills++;
