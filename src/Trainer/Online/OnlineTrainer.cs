@@ -145,7 +145,7 @@ public sealed partial class OnlineTrainer : IDisposable
         // What is ready: with no delay the batch itself (already encoded), else the due part of the queue.
         IReadOnlyList<ListenRecorded> ready;
         EncodedDataset train;
-        int recycledUsers = prepared.RecycledUsers, recycledSongs = prepared.RecycledSongs;
+        int recycledSongs = prepared.RecycledSongs;
         int[] forgetAfter = [];
         long start = Position;
         Position += batch.Count;
@@ -167,11 +167,10 @@ public sealed partial class OnlineTrainer : IDisposable
             Register(due, recycled);
             train = Space.Encode(ToListens(due), grow: true);
             ApplyToModel(recycled);
-            recycledUsers += recycled.Count(r => r.Item1 == Field.User);
             recycledSongs += recycled.Count(r => r.Item1 == Field.Song);
             forgetAfter = RecycledMembers(recycled);
         }
-        return new ScoredBatch(batch.Count, labeled, scores, inTraining, encoded.Column(Field.User), batch, ready, train, recycledUsers, recycledSongs,
+        return new ScoredBatch(batch.Count, labeled, scores, inTraining, encoded.Column(Field.User), batch, ready, train, recycledSongs,
             RecycledMembers(prepared.Recycled), forgetAfter, prepared.Seconds, clock.Elapsed.TotalSeconds);
     }
 

@@ -17,7 +17,6 @@ public sealed class PreparedBatch
     public IReadOnlyList<ListenRecorded> Listens { get; }
     internal EncodedDataset Encoded { get; }
     internal IReadOnlyList<(Field Field, int Row)> Recycled { get; }
-    public int RecycledUsers => Recycled.Count(r => r.Field == Field.User);
     public int RecycledSongs => Recycled.Count(r => r.Field == Field.Song);
 
     /// <summary>Time Prepare took.</summary>

@@ -5,8 +5,8 @@ namespace KkboxNcf.Trainer.Online;
 
 /// <summary>
 /// A micro-batch after OnlineTrainer.Score: the prequential score and user row of each of its Listens
-/// (for Record; when ScoredInTraining, Train writes the scores), the user rows recycled before and after them (their per-member metrics start over),
-/// and what is ready to train on (Ready, encoded as Train).
+/// (for Record; when ScoredInTraining, Train writes the scores), the user rows recycled before and
+/// after them (their per-member metrics start over), and what is ready to train on (Ready, encoded as Train).
 /// </summary>
 public sealed record ScoredBatch(
     int Events,
@@ -17,9 +17,11 @@ public sealed record ScoredBatch(
     IReadOnlyList<ListenRecorded> Listens,
     IReadOnlyList<ListenRecorded> Ready,
     EncodedDataset Train,
-    int RecycledUsers,
     int RecycledSongs,
     int[] MembersRecycledBefore,
     int[] MembersRecycledAfter,
     double PrepareSeconds,
-    double ScoreSeconds);
+    double ScoreSeconds)
+{
+    public int RecycledUsers => MembersRecycledBefore.Length + MembersRecycledAfter.Length;
+}
