@@ -25,8 +25,16 @@ public sealed class ScorerSettings : ISettings
     /// <summary>Popular and rising songs added to every member's candidates.</summary>
     public int PopularCandidates { get; set; } = 25;
     public int RisingCandidates { get; set; } = 25;
-    /// <summary>Songs per listening context that the full model ranks highest for an unknown member, added to every list of that context.</summary>
-    public int PriorCandidates { get; set; } = 100;
+    /// <summary>
+    /// Songs per listening context that the full model ranks highest for an unknown member, added to every
+    /// list of that context. Off by default: the listen head's candidates already see song metadata and the
+    /// context, and the prior costs an exhaustive replay-model pass per model.
+    /// </summary>
+    public int PriorCandidates { get; set; }
+    /// <summary>Final score = listen logit + ReplayWeight x log P(replay | played) (0: the listen head alone; see docs/lists.md).</summary>
+    public double ReplayWeight { get; set; }
+    /// <summary>Songs per list, best by the listen score, that get a replay probability when ReplayWeight > 0.</summary>
+    public int Rerank { get; set; } = 100;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
     /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>
@@ -70,7 +78,8 @@ public sealed class ScorerSettings : ISettings
     public string? MetricsFile { get; set; }
 
     public ScoringOptions Scoring => new(K, Candidates, CandidateBlock, ExcludeHeard,
-        string.IsNullOrWhiteSpace(DiscoverContext) ? null : ListeningContext.Parse(DiscoverContext), PriorCandidates);
+        string.IsNullOrWhiteSpace(DiscoverContext) ? null : ListeningContext.Parse(DiscoverContext), PriorCandidates,
+        ReplayWeight, Rerank);
 
     public ListeningContext Fallback => ListeningContext.Parse(DefaultContext);
 
@@ -88,6 +97,8 @@ public sealed class ScorerSettings : ISettings
         if (Candidates < K) yield return $"Scorer:Candidates must be at least Scorer:K ({K}), got {Candidates}";
         if (PopularCandidates < 0) yield return $"Scorer:PopularCandidates must be 0 or more, got {PopularCandidates}";
         if (PriorCandidates < 0) yield return $"Scorer:PriorCandidates must be 0 or more, got {PriorCandidates}";
+        if (!(ReplayWeight >= 0) || double.IsInfinity(ReplayWeight)) yield return $"Scorer:ReplayWeight must be 0 or more, got {ReplayWeight}";
+        if (Rerank < K) yield return $"Scorer:Rerank must be at least Scorer:K ({K}), got {Rerank}";
         if (RisingCandidates < 0) yield return $"Scorer:RisingCandidates must be 0 or more, got {RisingCandidates}";
         if (!(RisingHalfLifeListens >= 1)) yield return $"Scorer:RisingHalfLifeListens must be at least 1, got {RisingHalfLifeListens}";
         if (ExtrasEverySeconds < 1) yield return $"Scorer:ExtrasEverySeconds must be at least 1, got {ExtrasEverySeconds}";

@@ -33,6 +33,10 @@ public sealed class TrainerSettings : ISettings
 
     public string Model { get; set; } = "ncf";
     public int NDim { get; set; } = 10;
+    /// <summary>Width of the NCF listen head (what a member will play; 0 = replay head only).</summary>
+    public int ListenDim { get; set; } = 16;
+    /// <summary>Weight of the listen objective beside the replay BCE.</summary>
+    public double ListenWeight { get; set; } = 1.0;
     public int Seed { get; set; } = 42;
     public double LearningRate { get; set; } = 0.001;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>
@@ -95,6 +99,8 @@ public sealed class TrainerSettings : ISettings
     {
         Kind = ModelFactory.ParseKind(Model),
         NDim = NDim,
+        ListenDim = ListenDim,
+        ListenWeight = ListenWeight,
         Seed = Seed,
         LearningRate = LearningRate,
         StepBatchSize = StepBatchSize,
@@ -118,6 +124,8 @@ public sealed class TrainerSettings : ISettings
         if (BatchMaxWaitMs < 0) yield return $"Trainer:BatchMaxWaitMs must be 0 (size only) or positive, got {BatchMaxWaitMs}";
         if (Model.Trim().ToLowerInvariant() is not ("mf" or "mlp" or "ncf")) yield return $"Trainer:Model must be mf, mlp or ncf, got '{Model}'";
         if (NDim < 1) yield return $"Trainer:NDim must be at least 1, got {NDim}";
+        if (ListenDim < 0) yield return $"Trainer:ListenDim must be 0 (no listen head) or positive, got {ListenDim}";
+        if (!(ListenWeight >= 0) || double.IsInfinity(ListenWeight)) yield return $"Trainer:ListenWeight must be 0 or positive, got {ListenWeight}";
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"Trainer:LearningRate must be positive, got {LearningRate}";
         if (StepBatchSize < 1) yield return $"Trainer:StepBatchSize must be at least 1, got {StepBatchSize}";
         if (TorchThreads < 0) yield return $"Trainer:TorchThreads must be 0 (libtorch's default) or positive, got {TorchThreads}";

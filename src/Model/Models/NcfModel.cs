@@ -10,35 +10,118 @@ namespace KkboxNcf.Model.Models;
 /// Neural collaborative filtering with metadata (Listing 1): a GMF branch (elementwise product of
 /// user and song embeddings), an MLP branch over user, song and every metadata embedding, both
 /// concatenated into the final layer, plus user and song biases.
+/// With ListenDim > 0 it also has a listen head (IListenModel): what a member will play, as a dot
+/// product of a member vector and a song vector, learnt from every listen by a sampled softmax.
 /// </summary>
-public sealed class NcfModel : RecModel, IDotProductModel
+public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
 {
-    // users and songs share one fused table; a row is [nn_embed | mf_embed (n_dim) | mf_bias]
+    // users and songs share one fused table; a row is [nn_embed | mf_embed (n_dim) | mf_bias | listen (L) | listen_bias]
     readonly SegmentedEmbedding entity;
     readonly MetadataEmbeddings meta;
     readonly Linear l1, l2, l3, l4;
+    // the listen head's metadata projections (null without a listen head): member side = member fields
+    // and the listening context, song side = song fields and genres
+    readonly Linear? listen_member, listen_song;
     readonly int _nnWidth;
+    readonly ColumnsHolder _metaColumns;
 
     public NcfModel(ModelShape shape, int seed = 0) : base("ncf", shape, seed)
     {
         int nDim = shape.NDim;
         _nnWidth = Math.Max(shape.WidthOf(Field.User), shape.WidthOf(Field.Song));
-        entity = EntityTable(shape, _nnWidth + nDim + 1);
+        entity = EntityTable(shape, _nnWidth + nDim + 1 + (shape.ListenDim > 0 ? shape.ListenDim + 1 : 0));
         meta = new MetadataEmbeddings(shape, Init);
         int concat = shape.WidthOf(Field.User) + shape.WidthOf(Field.Song) + meta.Width;
         l1 = SeededLinear(concat, concat * 2);
         l2 = SeededLinear(concat * 2, concat);
         l3 = SeededLinear(concat, nDim);
         l4 = SeededLinear(2 * nDim, 1);
+        _metaColumns = new ColumnsHolder(MetaColumns(shape, songSide: false), MetaColumns(shape, songSide: true));
+        if (shape.ListenDim > 0)
+        {
+            listen_member = SeededLinear(_metaColumns.Member.Length, shape.ListenDim, bias: false);
+            listen_song = SeededLinear(_metaColumns.Song.Length, shape.ListenDim, bias: false);
+        }
         RegisterComponents();
+    }
+
+    // not module fields, so RegisterComponents leaves them alone
+    sealed record ColumnsHolder(long[] Member, long[] Song);
+
+    /// <summary>The columns of MetadataEmbeddings' output on one side: songs (song fields, genres) or members (member fields, context).</summary>
+    static long[] MetaColumns(ModelShape shape, bool songSide)
+    {
+        var columns = new List<long>();
+        int at = 0;
+        foreach (var f in FeatureLayout.MetadataFields)
+        {
+            bool isSong = FeatureLayout.SongFields.Contains(f);
+            for (int i = 0; i < shape.WidthOf(f); i++, at++)
+                if (isSong == songSide) columns.Add(at);
+        }
+        for (int i = 0; i < shape.GenreWidth; i++, at++)
+            if (songSide) columns.Add(at);
+        return columns.ToArray();
+    }
+
+    public int ListenDim => Shape.ListenDim;
+
+    int ListenOffset => _nnWidth + Shape.NDim + 1;
+
+    /// <summary>
+    /// The replay logits [B] and the listen head's vectors of the same batch, sharing its lookups:
+    /// member vectors [B, L] (listen embedding + projection of member metadata and context), song
+    /// vectors [B, L] (listen embedding + projection of song metadata and genres) and song biases [B].
+    /// </summary>
+    public (Tensor Replay, ListenVectors Listen) ForwardWithListen(Tensor batch)
+    {
+        RequireListenHead();
+        var e = entity.forward(batch.narrow(1, 0, 2));
+        var m = meta.forward(batch);
+        var replay = Replay(e, m);
+        return (replay, Listen(e, m));
+    }
+
+    ListenVectors Listen(Tensor e, Tensor m)
+    {
+        int l = ListenDim, at = ListenOffset;
+        using var memberCols = torch.tensor(_metaColumns.Member);
+        using var songCols = torch.tensor(_metaColumns.Song);
+        var members = e.select(1, 0).narrow(1, at, l).Plus(listen_member!.forward(m.index_select(1, memberCols)));
+        var songs = e.select(1, 1).narrow(1, at, l).Plus(listen_song!.forward(m.index_select(1, songCols)));
+        return new ListenVectors(members, songs, e.select(1, 1).select(1, at + l));
+    }
+
+    /// <summary>Member vectors [U, L] of encoded rows whose user, member and context columns are the members in their contexts (no gradients).</summary>
+    public Tensor ListenMembers(Tensor memberRows)
+    {
+        using var _ = torch.no_grad();
+        var e = entity.forward(memberRows.narrow(1, 0, 2));
+        return Listen(e, meta.forward(memberRows)).Members;
+    }
+
+    /// <summary>Song vectors [S, L] and biases [S] of encoded rows whose song columns are the songs (no gradients).</summary>
+    public (Tensor Songs, Tensor Bias) ListenSongs(Tensor songRows)
+    {
+        using var _ = torch.no_grad();
+        var e = entity.forward(songRows.narrow(1, 0, 2));
+        var v = Listen(e, meta.forward(songRows));
+        return (v.Songs, v.SongBias);
+    }
+
+    void RequireListenHead()
+    {
+        if (ListenDim <= 0) throw new InvalidOperationException("this NCF model has no listen head (listen_dim 0)");
     }
 
     public override IEnumerable<SegmentedEmbedding> Stores => [entity, meta.Store];
 
-    public override Tensor forward(Tensor batch)
+    public override Tensor forward(Tensor batch) => Replay(entity.forward(batch.narrow(1, 0, 2)), meta.forward(batch));
+
+    /// <summary>The replay logits from the entity rows [B, 2, width] and the metadata embeddings [B, meta.Width] of a batch.</summary>
+    Tensor Replay(Tensor e, Tensor metadata)
     {
         int nDim = Shape.NDim;
-        var e = entity.forward(batch.narrow(1, 0, 2));
         var user = e.select(1, 0);
         var item = e.select(1, 1);
         var user_nn_embed = user.narrow(1, 0, Shape.WidthOf(Field.User));
@@ -48,7 +131,7 @@ public sealed class NcfModel : RecModel, IDotProductModel
         var user_bias = user.select(1, _nnWidth + nDim);
         var item_bias = item.select(1, _nnWidth + nDim);
 
-        var concat_embed = torch.cat([user_nn_embed, item_nn_embed, meta.forward(batch)], 1);
+        var concat_embed = torch.cat([user_nn_embed, item_nn_embed, metadata], 1);
         var h1 = Layer(l1, concat_embed);
         var h2 = Layer(l2, h1);
         var h3 = Layer(l3, h2);

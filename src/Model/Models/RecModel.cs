@@ -58,14 +58,14 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
     protected Generator Init => _init.Generator;
 
     /// <summary>A linear layer with PyTorch's default initialisation, U(-1/sqrt(in), 1/sqrt(in)), drawn from the model's generator.</summary>
-    protected Linear SeededLinear(long inputs, long outputs)
+    protected Linear SeededLinear(long inputs, long outputs, bool bias = true)
     {
-        var layer = nn.Linear(inputs, outputs);
+        var layer = nn.Linear(inputs, outputs, hasBias: bias);
         double bound = 1 / Math.Sqrt(inputs);
         using (torch.no_grad())
         {
             layer.weight!.uniform_(-bound, bound, Init);
-            layer.bias!.uniform_(-bound, bound, Init);
+            layer.bias?.uniform_(-bound, bound, Init);
         }
         return layer;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using KkboxNcf.Model.Features;
 using KkboxNcf.Model.Metrics;
 using KkboxNcf.Model.Models;
+using KkboxNcf.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,6 +40,15 @@ public sealed class ModelFitter : IDisposable
 
     public TrainingConfig Config { get; }
 
+    /// <summary>Whether each step also trains the listen head (a model with one, and ListenWeight > 0).</summary>
+    public bool LearnsListens => _model is IListenModel { ListenDim: > 0 } && Config.ListenWeight > 0;
+
+    /// <summary>The listen head's sampling-frequency estimate (kept in the optimizer state).</summary>
+    public SongFrequency Frequency { get; } = new();
+
+    /// <summary>Sum over examples of the listen loss so far (its mean per example: / ExamplesSeen).</summary>
+    public double ListenLossSum { get; private set; }
+
     public RecModel Model => _model;
 
     public long ExamplesSeen { get; private set; }
@@ -55,10 +65,24 @@ public sealed class ModelFitter : IDisposable
         {
             _model.train();
             _dense.ZeroGrad();
-            var logits = _model.forward(x);
+            Tensor logits, loss;
+            if (LearnsListens)
+            {
+                var (replay, listen) = ((IListenModel)_model).ForwardWithListen(x);
+                logits = replay;
+                var songs = x.select(1, 1);
+                var logGap = Frequency.Step(songs.data<long>().ToArray());
+                var listenLoss = ListenLoss.Compute(listen, x.select(1, 0), songs, logGap);
+                ListenLossSum += listenLoss.item<float>() * x.shape[0];
+                loss = nn.functional.binary_cross_entropy_with_logits(logits, y).Plus(listenLoss.mul(Config.ListenWeight));
+            }
+            else
+            {
+                logits = _model.forward(x);
+                loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+            }
             if (probabilities is not null)
                 using (torch.no_grad()) logits.detach().sigmoid().data<float>().CopyTo(probabilities, offset);
-            var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
             loss.backward();
             _dense.Step();
             _lazy?.Step();
@@ -173,6 +197,7 @@ public sealed class ModelFitter : IDisposable
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         w.Write(OptimizerStateMagic);
         w.Write(ExamplesSeen);
+        Frequency.Save(w);
         _dense.Save(w);
         w.Write(_lazy is not null);
         if (_lazy is null) return;
@@ -190,8 +215,9 @@ public sealed class ModelFitter : IDisposable
     {
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         string magic = r.ReadString();
-        if (magic is not (OptimizerStateMagic or OptimizerStateMagicV1)) throw new InvalidDataException("not a KkboxNcf optimizer state");
+        if (magic is not (OptimizerStateMagic or OptimizerStateMagicV2 or OptimizerStateMagicV1)) throw new InvalidDataException("not a KkboxNcf optimizer state");
         ExamplesSeen = r.ReadInt64();
+        if (magic == OptimizerStateMagic) Frequency.Load(r);
         if (magic == OptimizerStateMagicV1) _dense.LoadTorchSharpAdam(r);
         else _dense.Load(r);
         bool lazy = r.ReadBoolean();
@@ -207,8 +233,10 @@ public sealed class ModelFitter : IDisposable
         }
     }
 
-    // v2: the dense part is DenseAdam's state (v1 held TorchSharp's optim.Adam state)
-    const string OptimizerStateMagic = "kkboxncf-optimizer-v2";
+    // v3: the listen head's song frequencies after the example count; v2: the dense part is DenseAdam's
+    // state (v1 held TorchSharp's optim.Adam state)
+    const string OptimizerStateMagic = "kkboxncf-optimizer-v3";
+    const string OptimizerStateMagicV2 = "kkboxncf-optimizer-v2";
     /// <summary>The optimizer section of checkpoints written before DenseAdam (still read).</summary>
     public const string OptimizerStateMagicV1 = "kkboxncf-optimizer-v1";
 

@@ -21,6 +21,8 @@ public sealed record TrainingConfig
     [JsonPropertyName("row_sparse")] public bool RowSparse { get; init; } = true;
     /// <summary>bfloat16 matrix products in the MLP tower (see RecModel.MlpPrecision); only where the CPU has AVX512_BF16.</summary>
     [JsonPropertyName("bf16_mlp")] public bool Bf16Mlp { get; init; }
+    /// <summary>Weight of the listen head's sampled-softmax loss beside the replay BCE (models with a listen head; 0 = replay only).</summary>
+    [JsonPropertyName("listen_weight")] public double ListenWeight { get; init; } = 1.0;
 
     /// <summary>
     /// The fast configuration: LazyAdam on the embeddings, batch 4096 with the learning rate scaled
@@ -35,5 +37,6 @@ public sealed record TrainingConfig
         if (LearningRate <= 0) throw new ArgumentException("learning rate must be > 0");
         if (MaxEpochs < 1) throw new ArgumentException("max epochs must be >= 1");
         if (Patience < 0) throw new ArgumentException("patience must be >= 0");
+        if (ListenWeight < 0 || double.IsNaN(ListenWeight)) throw new ArgumentException("listen weight must be >= 0");
     }
 }

@@ -3,9 +3,10 @@ using KkboxNcf.Contracts.Serving;
 namespace KkboxNcf.Scorer.Scoring;
 
 /// <summary>
-/// Computes members' lists with one model: candidates from the dot-product stage (cached per member
-/// in the model, since they only change with the model) plus the given popular and rising songs and
-/// the model's prior songs of the context, then the full NCF over them in each serving context, top K.
+/// Computes members' lists with one model: candidates from the dot-product stage (the listen head's
+/// best songs for the member in each serving context, or the GMF part's for a model without one;
+/// cached in the model, since they only change with the model) plus the given popular and rising
+/// songs and the model's prior songs of the context, then the final score (FinalScore), top K.
 /// Full-model scores are cached in the model too, so re-scoring a member whose context and candidates
 /// did not change costs no forward pass, and a list whose inputs did not change at all is the last
 /// ranking again. Every list of a call carries the one model version it was computed with.
@@ -71,27 +72,42 @@ public sealed class ListScorer(ScoringOptions options)
     void Rank(ScoringModel model, int[] userRows, HashSet<int>?[] heard,
         List<(int Member, string Name, ListeningContext Context)> wanted, List<int> todo, IReadOnlyList<string> extraSongIds, RecommendedSong[][] items)
     {
-        var needed = todo.Select(w => wanted[w].Member).Distinct().ToArray();
         _candidateTime.Start();
-        var found = Candidates(model, needed.Select(i => userRows[i]).ToArray(), needed.Select(i => heard[i]).ToArray());
+        var keys = todo.Select(w => (userRows[wanted[w].Member], wanted[w].Context)).ToArray();
+        var queries = model.HasListenHead ? model.ListenQueries(keys) : null;
+        var found = Candidates(model, keys, todo.Select(w => heard[wanted[w].Member]).ToArray(), queries);
         _candidateTime.Stop();
-        var candidates = new Dictionary<int, int[]>(needed.Length);
-        for (int j = 0; j < needed.Length; j++) candidates[needed[j]] = found[j];
         var extras = Rows(model, extraSongIds);
 
-        // what each (member, context) needs ranked, and which of those pairs were never scored by this model
-        var contexts = new List<(int Wanted, int[] Songs, Dictionary<int, float> Scores)>(todo.Count);
+        // what each (member, context) needs ranked: the listen head's best songs, or every candidate for the replay head
+        var contexts = new List<(int Wanted, int[] Songs, float[] Listen, Dictionary<int, float> Scores)>(todo.Count);
         var requests = new List<RankRequest>();
         var requestOwner = new List<int>();
-        foreach (int w in todo)
+        for (int t = 0; t < todo.Count; t++)
         {
+            int w = todo[t];
             var (i, _, context) = wanted[w];
-            var songs = new HashSet<int>(candidates[i]);
+            var songs = new HashSet<int>(found[t]);
             songs.UnionWith(extras);
             if (Options.PriorCandidates > 0) songs.UnionWith(model.Prior(context, Options.PriorCandidates));
             if (heard[i] is { } h) songs.ExceptWith(h);
             var array = songs.ToArray();
             Array.Sort(array);
+            float[] listen = [];
+            if (queries is not null)
+            {
+                var query = queries.AsSpan(t * model.ListenSongs!.Dim, model.ListenSongs.Dim);
+                listen = new float[array.Length];
+                for (int j = 0; j < array.Length; j++) listen[j] = model.ListenSongs.Score(query, array[j]);
+                if (Options.ReplayWeight == 0)
+                {
+                    contexts.Add((w, array, listen, []));
+                    continue;
+                }
+                // only the best by the listen score get a replay probability (the costly forward pass)
+                var best = RankingStage.TopK(array, listen, Options.Rerank);
+                (array, listen) = (best.Songs, best.Scores);
+            }
             var scores = model.ScoresOf(userRows[i], context);
             var missing = array.Where(s => !scores.ContainsKey(s)).ToArray();
             if (missing.Length > 0)
@@ -99,7 +115,7 @@ public sealed class ListScorer(ScoringOptions options)
                 requests.Add(new RankRequest(userRows[i], missing, context));
                 requestOwner.Add(contexts.Count);
             }
-            contexts.Add((w, array, scores));
+            contexts.Add((w, array, listen, scores));
         }
 
         _rankTime.Start();
@@ -110,9 +126,11 @@ public sealed class ListScorer(ScoringOptions options)
             for (int j = 0; j < requests[r].Songs.Length; j++) scores[requests[r].Songs[j]] = computed[r][j];
         }
         PairsScored += requests.Sum(r => (long)r.Songs.Length);
-        foreach (var (w, songs, scores) in contexts)
+        foreach (var (w, songs, listen, scores) in contexts)
         {
-            var ranked = RankingStage.TopK(songs, songs.Select(s => scores[s]).ToArray(), Options.K);
+            var final = new float[songs.Length];
+            for (int j = 0; j < songs.Length; j++) final[j] = FinalScore(listen.Length == 0 ? null : listen[j], scores.Count == 0 ? null : scores[songs[j]]);
+            var ranked = RankingStage.TopK(songs, final, Options.K);
             var list = new RecommendedSong[ranked.Songs.Length];
             for (int j = 0; j < list.Length; j++) list[j] = new RecommendedSong(model.SongId(ranked.Songs[j]), ranked.Scores[j]);
             items[w] = list;
@@ -122,28 +140,51 @@ public sealed class ListScorer(ScoringOptions options)
         _rankTime.Stop();
     }
 
-    /// <summary>Each member's candidate rows: from the model's cache, else by the matrix product in blocks.</summary>
-    int[][] Candidates(ScoringModel model, int[] userRows, HashSet<int>?[] heard)
+    /// <summary>
+    /// A song's place in a list. With a listen head: the listen logit (how likely the member plays it
+    /// here) plus ReplayWeight x log P(replay | played), i.e. log of expected replays P(play)^1 x
+    /// P(replay)^w up to a constant; without one, the replay probability as the seed ranks.
+    /// </summary>
+    float FinalScore(float? listen, float? replay) => listen switch
     {
-        var result = new int[userRows.Length][];
+        null => replay ?? 0,
+        { } l when replay is { } p && Options.ReplayWeight > 0 => l + (float)(Options.ReplayWeight * Math.Log(Math.Max(p, 1e-6f))),
+        { } l => l,
+    };
+
+    /// <summary>
+    /// Each (member, context)'s candidate rows: from the model's cache, else by the candidate kernel
+    /// in blocks: the listen head's member-in-context vectors (queries), or the GMF user vectors.
+    /// </summary>
+    int[][] Candidates(ScoringModel model, (int UserRow, ListeningContext Context)[] keys, HashSet<int>?[] heard, float[]? queries)
+    {
+        var result = new int[keys.Length][];
         var missing = new List<int>();
-        for (int i = 0; i < userRows.Length; i++)
+        for (int i = 0; i < keys.Length; i++)
         {
             // a cached list was computed before the member's newest listens: drop what they heard since
-            if (model.TryGetCandidates(userRows[i], out var cached)) result[i] = heard[i] is { } h ? cached.Where(s => !h.Contains(s)).ToArray() : cached;
+            if (model.TryGetCandidates(keys[i].UserRow, keys[i].Context, out var cached)) result[i] = heard[i] is { } h ? cached.Where(s => !h.Contains(s)).ToArray() : cached;
             else missing.Add(i);
         }
         for (int start = 0; start < missing.Count; start += Options.CandidateBlock)
         {
             var block = missing.Skip(start).Take(Options.CandidateBlock).ToArray();
-            var rows = block.Select(i => userRows[i]).ToArray();
             var exclude = Options.ExcludeHeard ? block.Select(i => (IReadOnlyCollection<int>?)heard[i]).ToArray() : null;
-            var top = CandidateStage.TopByDotProduct(model, rows, exclude, Options.Candidates);
+            int[][] top;
+            if (queries is not null)
+            {
+                int dim = model.ListenSongs!.Dim;
+                var q = new float[block.Length * dim];
+                for (int j = 0; j < block.Length; j++) Array.Copy(queries, block[j] * dim, q, j * dim, dim);
+                top = CandidateStage.Top(model.ListenSongs, q, exclude, Options.Candidates);
+            }
+            else top = CandidateStage.TopByDotProduct(model, block.Select(i => keys[i].UserRow).ToArray(), exclude, Options.Candidates);
             for (int j = 0; j < block.Length; j++)
             {
+                var (row, context) = keys[block[j]];
                 result[block[j]] = top[j];
                 // the unknown row stands for many members: its candidates depend on no one's history
-                if (!Options.ExcludeHeard || rows[j] != 0) model.CacheCandidates(rows[j], top[j]);
+                if (!Options.ExcludeHeard || row != 0) model.CacheCandidates(row, context, top[j]);
             }
         }
         return result;

@@ -17,7 +17,8 @@ public sealed class ScoringModel : IDisposable
     readonly Tensor _songsT;
     readonly Tensor _songBias;
     readonly DotProductFactors _factors;
-    readonly Dictionary<int, int[]> _candidates = new();
+    readonly Dictionary<(int User, ListeningContext Context), int[]> _candidates = new();
+    readonly Dictionary<(int User, ListeningContext Context), float[]> _queries = new();
     readonly Dictionary<(int User, ListeningContext Context), Dictionary<int, float>> _scores = new();
     readonly Dictionary<(ListeningContext Context, int Count), int[]> _priors = new();
     readonly Dictionary<(int User, ListeningContext Context), RankedList> _ranked = new();
@@ -40,15 +41,65 @@ public sealed class ScoringModel : IDisposable
         var bias = _factors.SongBias.AsSpan(0, Songs).ToArray();
         bias[Vocabulary.UnknownRow] = float.NegativeInfinity;
         _songBias = torch.tensor(bias);
-        // the candidate kernel's layout: one row of song values per dimension, padded to whole vectors with -inf biases
-        PaddedSongs = (Songs + 7) / 8 * 8;
-        SongColumns = new float[_factors.Dim * PaddedSongs];
-        for (int s = 0; s < Songs; s++)
-            for (int d = 0; d < _factors.Dim; d++) SongColumns[d * PaddedSongs + s] = _factors.Songs[s * _factors.Dim + d];
-        PaddedSongBias = new float[PaddedSongs];
-        Array.Fill(PaddedSongBias, float.NegativeInfinity);
-        bias.CopyTo(PaddedSongBias, 0);
+        GmfSongs = new SongIndex(_factors.Dim, _factors.Songs.AsSpan(0, Songs * _factors.Dim), bias);
         Bundle.Model.eval();
+        if (bundle.Model is IListenModel { ListenDim: > 0 } listen) ListenSongs = BuildListenSongs(listen);
+    }
+
+    /// <summary>The listen head's song vectors of every song of the vocabulary, computed once per model in chunks.</summary>
+    SongIndex BuildListenSongs(IListenModel listen)
+    {
+        const int chunk = 16_384;
+        int dim = listen.ListenDim;
+        var vectors = new float[Songs * dim];
+        var bias = new float[Songs];
+        for (int start = 0; start < Songs; start += chunk)
+        {
+            int n = Math.Min(chunk, Songs - start);
+            var rows = Enumerable.Range(start, n).ToArray();
+            using var scope = torch.NewDisposeScope();
+            var (songs, songBias) = listen.ListenSongs(RankingStage.EncodedRows(Features.EncodeCandidates(0, rows), n));
+            songs.contiguous().data<float>().CopyTo(vectors, start * dim);
+            songBias.contiguous().data<float>().CopyTo(bias, start);
+        }
+        return new SongIndex(dim, vectors, bias);
+    }
+
+    /// <summary>Whether candidates come from the listen head (else from the GMF part).</summary>
+    public bool HasListenHead => ListenSongs is not null;
+
+    /// <summary>The listen head's song vectors (null: the model has no listen head).</summary>
+    public SongIndex? ListenSongs { get; }
+
+    /// <summary>The GMF part's song vectors, the candidate stage of a model without a listen head.</summary>
+    public SongIndex GmfSongs { get; }
+
+    /// <summary>
+    /// The listen head's vectors of (user row, context) pairs, computed for those not asked before
+    /// (a member's vector depends only on the model, their metadata and the context) and cached.
+    /// Row-major [n x ListenDim].
+    /// </summary>
+    public float[] ListenQueries(IReadOnlyList<(int UserRow, ListeningContext Context)> members)
+    {
+        int dim = ListenSongs!.Dim;
+        var missing = members.Where(m => !_queries.ContainsKey(m)).Distinct().ToArray();
+        if (missing.Length > 0)
+        {
+            int columns = FeatureLayout.Columns;
+            var rows = new long[missing.Length * columns];
+            for (int i = 0; i < missing.Length; i++)
+            {
+                var (user, ctx) = missing[i];
+                var one = Features.EncodeCandidates(user, [0], ctx.Tab, ctx.Screen, ctx.Type);
+                for (int c = 0; c < columns; c++) rows[i * columns + c] = one.Columns[c][0];
+            }
+            using var scope = torch.NewDisposeScope();
+            var vectors = ((IListenModel)Bundle.Model).ListenMembers(torch.tensor(rows, [missing.Length, columns])).contiguous().data<float>().ToArray();
+            for (int i = 0; i < missing.Length; i++) _queries[missing[i]] = vectors.AsSpan(i * dim, dim).ToArray();
+        }
+        var result = new float[members.Count * dim];
+        for (int i = 0; i < members.Count; i++) _queries[members[i]].CopyTo(result, i * dim);
+        return result;
     }
 
     public long Version { get; }
@@ -73,14 +124,6 @@ public sealed class ScoringModel : IDisposable
 
     public DotProductFactors Factors => _factors;
 
-    /// <summary>Songs rounded up to a multiple of 8 (one 256-bit vector of floats).</summary>
-    public int PaddedSongs { get; }
-
-    /// <summary>The dot-product song vectors by dimension: [dim x PaddedSongs], zero past Songs.</summary>
-    public float[] SongColumns { get; }
-
-    /// <summary>Song biases over PaddedSongs; -inf at the unknown row and past Songs, so they are never candidates.</summary>
-    public float[] PaddedSongBias { get; }
 
     /// <summary>The model's row of a member, or the unknown row 0 (a member the model has not met).</summary>
     public int UserRow(string msno)
@@ -98,9 +141,12 @@ public sealed class ScoringModel : IDisposable
 
     public string SongId(int row) => Features[Field.Song].KeyOf(row);
 
-    internal bool TryGetCandidates(int userRow, out int[] candidates) => _candidates.TryGetValue(userRow, out candidates!);
+    /// <summary>Candidates of a member in a context (a model without a listen head has the same candidates in every context).</summary>
+    internal bool TryGetCandidates(int userRow, ListeningContext context, out int[] candidates) => _candidates.TryGetValue((userRow, CandidateContext(context)), out candidates!);
 
-    internal void CacheCandidates(int userRow, int[] candidates) => _candidates[userRow] = candidates;
+    internal void CacheCandidates(int userRow, ListeningContext context, int[] candidates) => _candidates[(userRow, CandidateContext(context))] = candidates;
+
+    ListeningContext CandidateContext(ListeningContext context) => HasListenHead ? context : Neutral;
 
     public int CachedCandidateLists => _candidates.Count;
 

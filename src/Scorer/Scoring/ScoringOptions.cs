@@ -8,6 +8,9 @@ namespace KkboxNcf.Scorer.Scoring;
 /// PriorCandidates: songs per listening context that the full model ranks highest for a member it
 /// knows nothing about (the unknown member row), added to every list of that context; a trained NCF's
 /// ranking owes much to song metadata and context, which the dot-product stage cannot see.
+/// ReplayWeight (models with a listen head): the final score is listen logit + ReplayWeight x
+/// log P(replay | played); 0 ranks by the listen head alone and skips the replay forward pass.
+/// Rerank: songs per list, best by the listen score, that get a replay probability when ReplayWeight > 0.
 /// </summary>
 public sealed record ScoringOptions(
     int K = 50,
@@ -15,4 +18,6 @@ public sealed record ScoringOptions(
     int CandidateBlock = 256,
     bool ExcludeHeard = false,
     ListeningContext? Discover = null,
-    int PriorCandidates = 0);
+    int PriorCandidates = 0,
+    double ReplayWeight = 0,
+    int Rerank = 100);

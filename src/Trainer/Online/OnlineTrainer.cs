@@ -69,7 +69,7 @@ public sealed partial class OnlineTrainer : IDisposable
     {
         int[] card = FeatureLayout.Fields.Select(_ => o.NDim + 1).ToArray();
         int[] capacity = FeatureLayout.Fields.Select(f => f switch { Field.User => 1024, Field.Song => 4096, _ => 64 }).ToArray();
-        return new ModelShape(o.Kind, o.NDim, card, capacity, o.NDim + 1, 64, 0.1);
+        return new ModelShape(o.Kind, o.NDim, card, capacity, o.NDim + 1, 64, 0.1, o.Kind == ModelKind.Ncf ? o.ListenDim : 0);
     }
 
     public OnlineTrainerOptions Options { get; }
@@ -218,7 +218,11 @@ public sealed partial class OnlineTrainer : IDisposable
     void ApplyToModel(IReadOnlyList<(Field Field, int Row)> recycled)
     {
         Model.EnsureCapacity(Space, Options.GrowthHeadroom);
-        foreach (var (field, row) in recycled) ModelRows.ResetToUnknown(Model, field, row);
+        foreach (var (field, row) in recycled)
+        {
+            ModelRows.ResetToUnknown(Model, field, row);
+            if (field == Field.Song) Fitter.Frequency.Forget(row);
+        }
     }
 
     /// <summary>

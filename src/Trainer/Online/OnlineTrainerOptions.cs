@@ -8,6 +8,10 @@ public sealed record OnlineTrainerOptions
 {
     public ModelKind Kind { get; init; } = ModelKind.Ncf;
     public int NDim { get; init; } = 10;
+    /// <summary>Width of the NCF listen head's member and song vectors (0: replay head only, no listen objective).</summary>
+    public int ListenDim { get; init; } = 16;
+    /// <summary>Weight of the listen objective (sampled softmax over each step's listens) beside the replay BCE.</summary>
+    public double ListenWeight { get; init; } = 1.0;
     public int Seed { get; init; } = 42;
     public double LearningRate { get; init; } = 0.001;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>
@@ -28,5 +32,5 @@ public sealed record OnlineTrainerOptions
     /// <summary>Extra rows a table gets when it grows (0.5 = 50%), so it seldom has to grow again.</summary>
     public double GrowthHeadroom { get; init; } = 0.5;
 
-    public TrainingConfig Training => new() { BatchSize = StepBatchSize, LearningRate = LearningRate, Seed = Seed, RowSparse = true };
+    public TrainingConfig Training => new() { BatchSize = StepBatchSize, LearningRate = LearningRate, Seed = Seed, RowSparse = true, ListenWeight = ListenWeight };
 }
