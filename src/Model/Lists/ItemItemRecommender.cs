@@ -26,6 +26,7 @@ public sealed class ItemItemRecommender(int neighbours = 20) : IListRecommender
     {
         if (neighbours < 1) throw new ArgumentOutOfRangeException(nameof(neighbours), neighbours, "needs at least one neighbour");
         _songRow = new Dictionary<string, int>(StringComparer.Ordinal);
+        _lists.Clear();
         var members = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
         foreach (var l in train)
         {
@@ -79,15 +80,28 @@ public sealed class ItemItemRecommender(int neighbours = 20) : IListRecommender
 
     public IReadOnlyList<string> Recommend(string member, ListContext context, int k, IReadOnlySet<string> exclude)
     {
+        // the context plays no part: a member's lists in several contexts are one list
+        if (_lists.TryGetValue(member, out var last) && last.K == k && ReferenceEquals(last.Exclude, exclude)) return last.List;
         var scores = new Dictionary<int, float>();
         if (_heard.TryGetValue(member, out var heard))
             foreach (int s in heard)
                 foreach (var (t, sim) in _neighbours[s]) scores[t] = scores.GetValueOrDefault(t) + sim;
-        var scored = scores.Where(p => !exclude.Contains(_songs[p.Key]))
-            .OrderByDescending(p => p.Value).ThenBy(p => _popularityRank[p.Key])
-            .Take(k).Select(p => _songs[p.Key]).ToList();
-        return SongRanking.FirstK(k, exclude, scored, new PopularOrder(_songs, _byPopularity));
+        // the best k by (score, then popularity): a heap of k instead of sorting every scored song
+        var best = new PriorityQueue<int, (float Score, int NegatedRank)>(k + 1);
+        foreach (var (t, score) in scores)
+        {
+            if (exclude.Contains(_songs[t])) continue;
+            best.Enqueue(t, (score, -_popularityRank[t]));
+            if (best.Count > k) best.Dequeue();
+        }
+        var scored = new string[best.Count];
+        for (int i = scored.Length - 1; i >= 0; i--) scored[i] = _songs[best.Dequeue()];
+        var list = SongRanking.FirstK(k, exclude, scored, new PopularOrder(_songs, _byPopularity));
+        _lists[member] = (k, exclude, list);
+        return list;
     }
+
+    readonly Dictionary<string, (int K, IReadOnlySet<string> Exclude, List<string> List)> _lists = new(StringComparer.Ordinal);
 
     /// <summary>The catalogue by popularity, read lazily (a list rarely needs more than its first few songs).</summary>
     sealed class PopularOrder(string[] songs, int[] order) : IReadOnlyList<string>
