@@ -109,7 +109,9 @@ public sealed class ListsBenchmark : IBenchmark
         };
         double target = Math.Max(1.5 * bestPopular.HitRate10, bestBaseline.HitRate10);
         return Task.FromResult(new BenchResult(Name, Math.Round(served.HitRate10, 5), "HR@10 of the served model's lists",
-            $"best popularity baseline's HR@10 ({bestPopular.Name}); target also above the best baseline ({bestBaseline.Name} {bestBaseline.HitRate10:F4})",
+            $"HR@10 of the best popularity list ({bestPopular.Name}); model / best baseline ({bestBaseline.Name}, HR@10 {bestBaseline.HitRate10:F4}): " +
+            $"HR@10 {Ratio(served.HitRate10, bestBaseline.HitRate10):F2}, NDCG@10 {Ratio(served.Ndcg10, bestNdcg.Ndcg10):F2}; personalisation {served.Personalisation:F2} (target 0.9); " +
+            $"target: 1.5 x the popularity list and above every baseline",
             Math.Round(bestPopular.HitRate10, 5), Math.Round(target, 5), HigherIsBetter: true, Details: details));
     }
 

@@ -80,7 +80,8 @@ public sealed class ItemItemRecommender(int neighbours = 20) : IListRecommender
 
     public IReadOnlyList<string> Recommend(string member, ListContext context, int k, IReadOnlySet<string> exclude)
     {
-        // the context plays no part: a member's lists in several contexts are one list
+        // the context plays no part, so a member's lists in several contexts are one list, kept while the same
+        // left-out set is passed (ListEvaluation passes one fixed set per member)
         if (_lists.TryGetValue(member, out var last) && last.K == k && ReferenceEquals(last.Exclude, exclude)) return last.List;
         var scores = new Dictionary<int, float>();
         if (_heard.TryGetValue(member, out var heard))
