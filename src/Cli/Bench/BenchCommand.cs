@@ -32,6 +32,7 @@ public sealed class BenchCommand : ICommand
         new FaultsBenchmark(),
         new ApiFloodBenchmark(),
         new RecallBenchmark(),
+        new ListsBenchmark(),
     ];
 
     public string[] Words => ["bench"];

@@ -50,13 +50,18 @@ public sealed class OfflineCommand : ICommand
         var dataset = OfflineData.Load(data, options.TimeSplit, training.Seed, log, ct);
         log.WriteLine($"split {split}: train {dataset.Train.Count:N0}, validation {dataset.Valid.Count:N0}, test {dataset.Test.Count:N0}");
 
+        var lists = OfflineLists.Load(options, ct);
         var runner = new OfflineRunner(options, log);
         var outcomes = new List<ModelOutcome>();
         var failures = new Dictionary<string, string>();
         foreach (var m in models)
         {
             // one model failing (e.g. LightGBM's loader on very large data) must not lose the others' results
-            try { outcomes.Add(runner.Run(m, dataset, ct)); }
+            try
+            {
+                outcomes.Add(runner.Run(m, dataset, ct, (name, bundle) => lists?.AddModel(name, bundle, log)));
+                if (m == "lgbm") lists?.NotRanked(m, "its scores come from one FitPredict of the rows it is given; it keeps no model to rank songs with");
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 failures[m] = $"{e.GetType().Name}: {e.Message}";
@@ -69,6 +74,11 @@ public sealed class OfflineCommand : ICommand
 
         var charts = OfflineCharts.Write(Path.Combine(outDir, "charts"), outcomes);
         OfflineReport.Write(outDir, options, dataset, outcomes, truth, failures, charts, clock.Elapsed.TotalSeconds);
+        if (lists is not null)
+        {
+            lists.AddBaselines(log);
+            lists.AppendTo(outDir);
+        }
         log.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and {charts.Count} charts in {clock.Elapsed.TotalSeconds:F0} s");
         return Task.FromResult(failures.Count == 0 ? 0 : 1);
     }

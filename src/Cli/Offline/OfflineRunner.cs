@@ -10,7 +10,8 @@ namespace KkboxNcf.Cli.Offline;
 /// <summary>Trains each asked-for model on the train split (early stopping on validation) and evaluates it on the test split.</summary>
 public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
 {
-    public ModelOutcome Run(string name, OfflineData data, CancellationToken ct)
+    /// <param name="fitted">Called with each trained torch model while it is still held (the lists section ranks with it).</param>
+    public ModelOutcome Run(string name, OfflineData data, CancellationToken ct, Action<string, ModelBundle>? fitted = null)
     {
         var clock = Stopwatch.StartNew();
         float[] scores;
@@ -41,6 +42,9 @@ public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
             foreach (var e in epochs)
                 log.WriteLine($"{name} epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidLoss:F4}{(e.Improved ? " (best)" : "")}, {e.ExamplesPerSecond:N0} ex/s");
             scores = model.Predict(data.Test);
+            clock.Stop();
+            fitted?.Invoke(name, new ModelBundle(data.Space, model));
+            clock.Start();
             var t = options.Training;
             settings = $"n_dim {options.NDim}, Adam lr {t.LearningRate}, batch {t.BatchSize}, " +
                 $"{(t.RowSparse ? "row-sparse LazyAdam on embeddings" : "dense Adam (seed)")}, up to {t.MaxEpochs} epochs, patience {t.Patience}, seed {t.Seed}";
