@@ -160,7 +160,8 @@ public static class HtmlPage
                      $"<tr><td>shadow, same listens: popular in the listen's tab, hit rate at {s.K}</td><td>{P(s.ShadowPopularHitRateAtK)}</td></tr>" +
                      $"<tr><td>shadow, same listens: most played, hit rate at {s.K}</td><td>{P(s.ShadowMostPlayedHitRateAtK)}</td></tr>" +
                      $"<tr><td>served / shadow popular</td><td>{(s.RatioToPopular is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")}</td></tr>" +
-                     $"<tr><td>listens judged against a popular list the Scorer served</td><td>{s.ObservedPopular:N0}</td></tr>") +
+                     $"<tr><td>listens judged against a popular list the Scorer served</td><td>{s.ObservedPopular:N0}</td></tr>" +
+                     $"<tr><td>listens with a model list: model hit rate at {s.K} / shadow popular</td><td>{P(s.ModelHitRateAtK)} / {P(s.ModelShadowPopularHitRateAtK)}</td></tr>") +
                  "</table>");
         Figures(h, charts.Where(c => c.Section == "served"));
     }

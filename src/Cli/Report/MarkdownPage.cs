@@ -76,6 +76,9 @@ public static class MarkdownPage
                 md.AppendLine("|---|---|---|---|---|");
                 md.AppendLine($"| {sv.Observed:N0} listens | {P(sv.HitRateAtK)} | {P(sv.ShadowPopularHitRateAtK)} | {P(sv.ShadowMostPlayedHitRateAtK)} | " +
                               $"{(sv.RatioToPopular is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} |");
+                if (sv.ModelHitRateAtK is { } model && sv.ModelShadowPopularHitRateAtK is { } shadow)
+                    md.AppendLine($"| {sv.Observed - sv.ObservedPopular:N0} listens with a model list | {P(model)} | {P(shadow)} |  | " +
+                                  $"{(shadow > 0 ? (model / shadow).ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} |");
                 md.AppendLine();
             }
         }

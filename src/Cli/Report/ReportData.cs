@@ -56,7 +56,9 @@ public sealed record ServedSection(
     IReadOnlyList<ServedInstance> Series,
     long ObservedPopular = 0,
     double? ShadowPopularHitRateAtK = null,
-    double? ShadowMostPlayedHitRateAtK = null)
+    double? ShadowMostPlayedHitRateAtK = null,
+    double? ModelHitRateAtK = null,
+    double? ModelShadowPopularHitRateAtK = null)
 {
     /// <summary>Served hit rate at K over the shadow popular list's on the same listens (null when either is unknown or the shadow never hit).</summary>
     public double? RatioToPopular => HitRateAtK is { } s && ShadowPopularHitRateAtK is > 0 and var p ? s / p : null;

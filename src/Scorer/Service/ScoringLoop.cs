@@ -395,8 +395,9 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 
     /// <summary>
     /// The lists of these members: the model's for members it knows, popular lists of their tab for the
-    /// others (all of them before the first checkpoint). A popular list always comes with its discover
-    /// list, so a new member has both from their first listen on.
+    /// others (all of them before the first checkpoint), and for a list whose source tab the model never
+    /// saw (its context would be scored as unknown). A popular list always comes with its discover list,
+    /// so a new member has both from their first listen on.
     /// </summary>
     List<RecommendationList> Lists(IEnumerable<string> msnos, bool usualOnly)
     {
@@ -411,16 +412,22 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
                 known.Add(member);
                 continue;
             }
-            var heard = settings.ExcludeHeard ? _activity.HeardSet(msno) : null;
-            lists.Add(new RecommendationList(msno, version, ServingContexts.Usual, member.Usual.Tab, member.Usual.Screen, member.Usual.Type, now, member.FreshAsOfMs,
-                Popular.For(member.Usual.Tab, heard, settings.K)) { Source = ListSources.Popular });
-            if (_discover is { } d)
-                lists.Add(new RecommendationList(msno, version, ServingContexts.Discover, d.Tab, d.Screen, d.Type, now, member.FreshAsOfMs,
-                    Popular.For(d.Tab, heard, settings.K)) { Source = ListSources.Popular });
+            lists.Add(PopularList(msno, ServingContexts.Usual, member.Usual, member.FreshAsOfMs, now, version));
+            if (_discover is { } d) lists.Add(PopularList(msno, ServingContexts.Discover, d, member.FreshAsOfMs, now, version));
         }
-        if (known.Count > 0) lists.AddRange(_scorer.Score(_model!, known, Extras(), now, usualOnly));
+        if (known.Count > 0)
+        {
+            var tabs = _model!.Features[Field.SourceSystemTab];
+            foreach (var list in _scorer.Score(_model, known, Extras(), now, usualOnly))
+                lists.Add(tabs.Contains(list.Tab) ? list
+                    : PopularList(list.Msno, list.Context, new ListeningContext(list.Tab, list.Screen, list.Type), list.FreshAsOfMs, now, version));
+        }
         return lists;
     }
+
+    RecommendationList PopularList(string msno, string servingContext, ListeningContext context, long freshAsOfMs, long nowMs, long version) =>
+        new(msno, version, servingContext, context.Tab, context.Screen, context.Type, nowMs, freshAsOfMs,
+            Popular.For(context.Tab, settings.ExcludeHeard ? _activity.HeardSet(msno) : null, settings.K)) { Source = ListSources.Popular };
 
     void RefreshBlock()
     {

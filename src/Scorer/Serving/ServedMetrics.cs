@@ -12,6 +12,8 @@ namespace KkboxNcf.Scorer.Serving;
 /// whose served list was a popular (cold-start) list. shadow_*_hit_rate_at_k: on the same observed
 /// listens, the top-k hit rate of the popular list of the listen's serving context (popular) and of
 /// the most played songs (most_played), computed beside the served lists and never written.
+/// model_*: hit rate at k of the served lists, and of the shadow popular list, over the observed
+/// listens whose served list was a model list only (where the two can differ).
 /// </summary>
 public sealed record ServedMetrics(
     [property: JsonPropertyName("source")] string Source,
@@ -32,7 +34,9 @@ public sealed record ServedMetrics(
     [property: JsonPropertyName("freshness_ms_max")] double FreshnessMax,
     [property: JsonPropertyName("observed_popular")] long ObservedPopular = 0,
     [property: JsonPropertyName("shadow_popular_hit_rate_at_k")] double? ShadowPopularHitRateAtK = null,
-    [property: JsonPropertyName("shadow_most_played_hit_rate_at_k")] double? ShadowMostPlayedHitRateAtK = null)
+    [property: JsonPropertyName("shadow_most_played_hit_rate_at_k")] double? ShadowMostPlayedHitRateAtK = null,
+    [property: JsonPropertyName("model_hit_rate_at_k")] double? ModelHitRateAtK = null,
+    [property: JsonPropertyName("model_shadow_popular_hit_rate_at_k")] double? ModelShadowPopularHitRateAtK = null)
 {
     static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 

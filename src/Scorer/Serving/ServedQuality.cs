@@ -31,6 +31,9 @@ public sealed class ServedQuality(int smallK = 10, IShadowLists? shadows = null)
     public long ObservedPopular { get; private set; }
     public long ShadowPopularHits { get; private set; }
     public long ShadowMostPlayedHits { get; private set; }
+    /// <summary>The same over the observed listens whose served list was a model list (served and shadow differ only there).</summary>
+    public long ModelHitsAtSmallK { get; private set; }
+    public long ModelShadowPopularHits { get; private set; }
 
     public void Serve(RecommendationList list)
     {
@@ -50,14 +53,16 @@ public sealed class ServedQuality(int smallK = 10, IShadowLists? shadows = null)
         if (list is null) { NotServed++; return; }
         Observed++;
         if (list.Popular) ObservedPopular++;
+        int at = Array.IndexOf(list.Songs, listen.SongId);
+        bool hitSmall = at >= 0 && at < SmallK, hitList = at >= 0;
         if (shadows is not null)
         {
             var shadow = shadows.Hits(listen, context, SmallK);
             if (shadow.Popular) ShadowPopularHits++;
             if (shadow.MostPlayed) ShadowMostPlayedHits++;
+            if (!list.Popular && shadow.Popular) ModelShadowPopularHits++;
         }
-        int at = Array.IndexOf(list.Songs, listen.SongId);
-        bool hitSmall = at >= 0 && at < SmallK, hitList = at >= 0;
+        if (!list.Popular && hitSmall) ModelHitsAtSmallK++;
         if (hitSmall) HitsAtSmallK++;
         if (hitList) HitsAtList++;
         if (listen.Target != 1) return;
@@ -70,7 +75,8 @@ public sealed class ServedQuality(int smallK = 10, IShadowLists? shadows = null)
         "scorer", nowMs, modelVersion, SmallK, listSize, Labeled, Observed, NotServed,
         Rate(HitsAtSmallK, Observed), Rate(HitsAtList, Observed), Replays, Rate(ReplayHitsAtSmallK, Replays), Rate(ReplayHitsAtList, Replays),
         freshness.GetValueOrDefault("p50"), freshness.GetValueOrDefault("p95"), freshness.GetValueOrDefault("max"),
-        ObservedPopular, shadows is null ? null : Rate(ShadowPopularHits, Observed), shadows is null ? null : Rate(ShadowMostPlayedHits, Observed));
+        ObservedPopular, shadows is null ? null : Rate(ShadowPopularHits, Observed), shadows is null ? null : Rate(ShadowMostPlayedHits, Observed),
+        Rate(ModelHitsAtSmallK, Observed - ObservedPopular), shadows is null ? null : Rate(ModelShadowPopularHits, Observed - ObservedPopular));
 
     static double? Rate(long hits, long n) => n == 0 ? null : (double)hits / n;
 

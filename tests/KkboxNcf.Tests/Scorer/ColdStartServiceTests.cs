@@ -147,7 +147,8 @@ public sealed class ColdStartServiceTests : IAsyncLifetime
         using var scorer = ChildProcess.StartDll(TestInfra.Dll("Scorer"),
             "--Kafka:BootstrapServers", _broker.Bootstrap, "--Redis:Configuration", TestInfra.RedisConfiguration,
             "--key-prefix", _prefix, "--http", $"http://127.0.0.1:{port}", "--group", $"scorer-{Guid.NewGuid():N}",
-            "--k", "10", "--candidates", "20", "--Scorer:FreshBatchMs", "100", "--Scorer:MetricsEverySeconds", "1", "--metrics-file", metrics);
+            "--k", "10", "--candidates", "20", "--Scorer:FreshBatchMs", "100", "--Scorer:MetricsEverySeconds", "1", "--metrics-file", metrics,
+            "--Scorer:DiscoverContext", TinyModel.Discover.ToString());
         Publish(1);
         await scorer.WaitUntilAsync(() => (long?)db.StringGet(keys.CurrentModel) == 1, TimeSpan.FromSeconds(60), "model 1 serving");
 
@@ -156,11 +157,13 @@ public sealed class ColdStartServiceTests : IAsyncLifetime
         Produce(Topics.Listens, "newbie", new ListenRecorded(++_row, "newbie", "zz-unknown-song", "tab1", "screen1", "type1", 1, producedAt));
         Produce(Topics.Listens, "newbie", new ListenRecorded(++_row, "newbie", "s3", "tab1", "screen1", "type1", 1, producedAt + 1));
         Produce(Topics.Listens, "u1", new ListenRecorded(++_row, "u1", "zz-unknown-song", "tab1", "screen1", "type1", 1, producedAt));
+        // u2 moves to a tab the model never saw: its usual list is popular there, its discover list the model's
+        for (int j = 0; j < 6; j++) Produce(Topics.Listens, "u2", new ListenRecorded(++_row, "u2", $"s{200 + j}", "zz-new-tab", "screen1", "type1", 1, producedAt + 2 + j));
         _producer.Flush(TimeSpan.FromSeconds(10));
         RecommendationList? Read(string msno, string context) =>
             db.StringGet(keys.List(msno, context)) is { HasValue: true } v ? RecommendationList.Parse((byte[])v!) : null;
         await scorer.WaitUntilAsync(() => Read("newbie", ServingContexts.Usual)?.FreshAsOfMs >= producedAt + 1 && Read("newbie", ServingContexts.Discover) is not null
-                                           && Read("u1", ServingContexts.Usual)?.FreshAsOfMs >= producedAt,
+                                           && Read("u1", ServingContexts.Usual)?.FreshAsOfMs >= producedAt && Read("u2", ServingContexts.Usual)?.FreshAsOfMs >= producedAt + 7,
             TimeSpan.FromSeconds(20), "lists of newbie and u1 after their listens");
 
         var newbie = Read("newbie", ServingContexts.Usual)!;
@@ -172,6 +175,11 @@ public sealed class ColdStartServiceTests : IAsyncLifetime
         Assert.Equal((ListSources.Model, 1L), (u1.Source, u1.ModelVersion));
         Assert.Equal(10, u1.Items.Count);
         Assert.DoesNotContain(u1.Items, i => i.SongId == "zz-unknown-song");
+        var u2 = Read("u2", ServingContexts.Usual)!;
+        Assert.Equal((ListSources.Popular, "zz-new-tab", 10), (u2.Source, u2.Tab, u2.Items.Count));
+        // the tab's only songs are u2's own, heard: the list comes from the overall fallback
+        Assert.DoesNotContain(u2.Items, i => i.SongId.StartsWith("s20") && i.SongId.Length == 4);
+        Assert.Equal(ListSources.Model, Read("u2", ServingContexts.Discover)!.Source);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var seen = await http.GetAsync("/members/newbie/recommendations");

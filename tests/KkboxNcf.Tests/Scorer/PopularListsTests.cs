@@ -106,6 +106,9 @@ public class PopularListsTests
         Assert.Equal(2 / 5.0, s.HitRateAtK!.Value, 9);
         Assert.Equal(4 / 5.0, s.ShadowPopularHitRateAtK!.Value, 9);
         Assert.Equal(3 / 5.0, s.ShadowMostPlayedHitRateAtK!.Value, 9);
+        // the four listens judged against m's model lists: served a, shadow hot, warm and fresh
+        Assert.Equal(1 / 4.0, s.ModelHitRateAtK!.Value, 9);
+        Assert.Equal(3 / 4.0, s.ModelShadowPopularHitRateAtK!.Value, 9);
 
         var plain = new ServedQuality().Snapshot(1, 2, 0, new Dictionary<string, double>());
         Assert.Null(plain.ShadowPopularHitRateAtK);   // no shadow given, none reported
