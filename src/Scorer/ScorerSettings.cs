@@ -41,15 +41,15 @@ public sealed class ScorerSettings : ISettings
     public int ExtrasEverySeconds { get; set; } = 30;
     /// <summary>Members per matrix product (memory: about block x songs x 4 bytes, twice).</summary>
     public int CandidateBlock { get; set; } = 256;
-    /// <summary>Leave songs the member has heard out of their lists.</summary>
-    public bool ExcludeHeard { get; set; }
+    /// <summary>Leave songs the member has heard out of their lists: KKBOX holds each (member, song) pair once, so a heard song is never a member's next listen.</summary>
+    public bool ExcludeHeard { get; set; } = true;
 
     /// <summary>Context of the "usual" list of a member with no listens seen: "tab|screen|type".</summary>
     public string DefaultContext { get; set; } = "my library|Local playlist more|local-library";
     /// <summary>Context of the "discover" list; empty = no discover lists.</summary>
     public string DiscoverContext { get; set; } = "discover|Discover Feature|online-playlist";
 
-    /// <summary>Lists expire this long after they were written (a refresh rewrites them).</summary>
+    /// <summary>Lists expire this long after they were written; the Scorer rewrites every list it owns every third of it.</summary>
     public int ListTtlSeconds { get; set; } = 6 * 3600;
     public string KeyPrefix { get; set; } = RedisKeys.DefaultPrefix;
     public int WriteBatch { get; set; } = Redis.ListWriter.DefaultBatch;
@@ -106,7 +106,7 @@ public sealed class ScorerSettings : ISettings
         if (!ListeningContext.TryParse(DefaultContext, out _)) yield return $"Scorer:DefaultContext must be \"tab|screen|type\", got \"{DefaultContext}\"";
         if (!string.IsNullOrWhiteSpace(DiscoverContext) && !ListeningContext.TryParse(DiscoverContext, out _))
             yield return $"Scorer:DiscoverContext must be \"tab|screen|type\" or empty, got \"{DiscoverContext}\"";
-        if (ListTtlSeconds < 60) yield return $"Scorer:ListTtlSeconds must be at least 60, got {ListTtlSeconds}";
+        if (ListTtlSeconds < 10) yield return $"Scorer:ListTtlSeconds must be at least 10, got {ListTtlSeconds}";
         if (WriteBatch < 1) yield return $"Scorer:WriteBatch must be at least 1, got {WriteBatch}";
         if (FreshBatchMs < 1) yield return $"Scorer:FreshBatchMs must be at least 1, got {FreshBatchMs}";
         if (FreshBatchMembers < 1) yield return $"Scorer:FreshBatchMembers must be at least 1, got {FreshBatchMembers}";

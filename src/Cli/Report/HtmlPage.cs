@@ -155,7 +155,14 @@ public static class HtmlPage
                  $"<tr><td>replays (target 1)</td><td>{s.Replays:N0}</td></tr>" +
                  $"<tr><td>replay hit rate at {s.K}</td><td>{P(s.ReplayHitRateAtK)}</td></tr>" +
                  $"<tr><td>replay hit rate in the whole list</td><td>{P(s.ReplayHitRateAtList)}</td></tr>" +
-                 $"<tr><td>chance hit rate at {s.K} ({s.K} random songs of {(s.SongsKnown is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?")})</td><td>{P(s.ChanceHitRateAtK)}</td></tr></table>");
+                 $"<tr><td>chance hit rate at {s.K} ({s.K} random songs of {(s.SongsKnown is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?")})</td><td>{P(s.ChanceHitRateAtK)}</td></tr>" +
+                 (s.ShadowPopularHitRateAtK is null ? "" :
+                     $"<tr><td>shadow, same listens: popular in the listen's tab, hit rate at {s.K}</td><td>{P(s.ShadowPopularHitRateAtK)}</td></tr>" +
+                     $"<tr><td>shadow, same listens: most played, hit rate at {s.K}</td><td>{P(s.ShadowMostPlayedHitRateAtK)}</td></tr>" +
+                     $"<tr><td>served / shadow popular</td><td>{(s.RatioToPopular is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")}</td></tr>" +
+                     $"<tr><td>listens judged against a popular list the Scorer served</td><td>{s.ObservedPopular:N0}</td></tr>" +
+                     $"<tr><td>listens with a model list: model hit rate at {s.K} / shadow popular</td><td>{P(s.ModelHitRateAtK)} / {P(s.ModelShadowPopularHitRateAtK)}</td></tr>") +
+                 "</table>");
         Figures(h, charts.Where(c => c.Section == "served"));
     }
 

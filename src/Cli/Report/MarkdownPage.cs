@@ -70,6 +70,17 @@ public static class MarkdownPage
             md.AppendLine("|---|---|---|---|---|---|---|");
             md.AppendLine($"| {sv.Labeled:N0} | {sv.Observed:N0} | {P(sv.HitRateAtK)} | {P(sv.HitRateAtList)} | {sv.Replays:N0} | {P(sv.ReplayHitRateAtK)} | {P(sv.ChanceHitRateAtK)} |");
             md.AppendLine();
+            if (sv.ShadowPopularHitRateAtK is not null)
+            {
+                md.AppendLine($"| on the same listens, at {sv.K} | served | shadow: popular in the listen's tab | shadow: most played | served / popular |");
+                md.AppendLine("|---|---|---|---|---|");
+                md.AppendLine($"| {sv.Observed:N0} listens | {P(sv.HitRateAtK)} | {P(sv.ShadowPopularHitRateAtK)} | {P(sv.ShadowMostPlayedHitRateAtK)} | " +
+                              $"{(sv.RatioToPopular is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} |");
+                if (sv.ModelHitRateAtK is { } model && sv.ModelShadowPopularHitRateAtK is { } shadow)
+                    md.AppendLine($"| {sv.Observed - sv.ObservedPopular:N0} listens with a model list | {P(model)} | {P(shadow)} |  | " +
+                                  $"{(shadow > 0 ? (model / shadow).ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} |");
+                md.AppendLine();
+            }
         }
         Charts(md, charts, "served");
 

@@ -122,6 +122,23 @@ public static class Reading
                       " Most KKBOX listens are of songs the member found elsewhere (library, search, playlists), so a low hit rate is expected; it is a floor on usefulness, not a ranking metric like AUC.");
             }
             else r.Add("Served: no labelled listen had a list in Redis before it, so no hit rate can be given.");
+            if (sv.HitRateAtK is { } served && sv.ShadowPopularHitRateAtK is { } popular)
+            {
+                string verdict = sv.RatioToPopular is not { } ratio
+                    ? "the popular list never hit, so no ratio can be given"
+                    : $"served / shadow popular = {ratio.ToString("0.00", CultureInfo.InvariantCulture)}: " + (ratio >= 2
+                        ? "the served lists hit at least twice as often as popularity (the target is 2)"
+                        : ratio > 1
+                            ? "better than popularity, but short of the target of twice as often"
+                            : "the served lists do no better than the popular list, so serving the model adds nothing here (the target is twice as often)");
+                r.Add($"Served against popularity, on the same {sv.Observed:N0} listens: the served lists hit {P(served)} at {sv.K}; the popular list of the listen's tab would have hit {P(popular)}" +
+                      (sv.ShadowMostPlayedHitRateAtK is { } most ? $" and the {sv.K} most played songs {P(most)}" : "") + $"; {verdict}." +
+                      (sv.ObservedPopular > 0 ? $" {P((double)sv.ObservedPopular / Math.Max(1, sv.Observed))} of these listens were judged against a popular list the Scorer served itself (before the first checkpoint, or a member the model did not know), where served and shadow nearly coincide (the shadow's popularity is the newer)." : "") +
+                      (sv.ObservedPopular > 0 && sv.ModelHitRateAtK is { } model && sv.ModelShadowPopularHitRateAtK is { } modelShadow
+                          ? $" On the {sv.Observed - sv.ObservedPopular:N0} listens judged against model lists only, the model hit {P(model)} and the popular list {P(modelShadow)}" +
+                            (modelShadow > 0 ? $" (ratio {(model / modelShadow).ToString("0.00", CultureInfo.InvariantCulture)})." : ".")
+                          : ""));
+            }
         }
 
         var fr = d.Freshness;

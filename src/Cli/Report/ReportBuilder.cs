@@ -39,7 +39,9 @@ public static class ReportBuilder
             servedSection = new ServedSection(served.Instances.Count, served.K, served.ListSize, served.Labeled, served.Observed, served.NotServed,
                 served.HitRateAtK, served.HitRateAtList, served.Replays, served.ReplayHitRateAtK, served.ReplayHitRateAtList,
                 songs, songs is { } n ? Math.Min(1, (double)served.K / n) : null,
-                served.Instances.Select(i => new ServedInstance(i.File, i.Lines)).ToList());
+                served.Instances.Select(i => new ServedInstance(i.File, i.Lines)).ToList(),
+                served.ObservedPopular, served.ShadowPopularHitRateAtK, served.ShadowMostPlayedHitRateAtK,
+                served.ModelHitRateAtK, served.ModelShadowPopularHitRateAtK);
         }
 
         LatencyPercentiles? toModel = null, toList = null;

@@ -1,5 +1,6 @@
 using KkboxNcf.Model.Metrics;
 using KkboxNcf.Cli.Report.Svg;
+using KkboxNcf.Scorer.Serving;
 using KkboxNcf.Trainer.Metrics;
 
 namespace KkboxNcf.Cli.Report;
@@ -85,6 +86,21 @@ public static class ReportCharts
             }
             if (sv.ChanceHitRateAtK is { } chance) c.HLines.Add(new HLine($"chance: {sv.K} random songs of {sv.SongsKnown:N0}", chance));
             Add("served_hit_rate", "served", "Share of labelled listens whose song was in the member's list in Redis at the time of the listen (cumulative since the Scorer started).", c);
+
+            if (sv.ShadowPopularHitRateAtK is not null)
+            {
+                var vs = new LineChart { Title = $"Served against shadow popularity, hit rate at {sv.K}", XLabel = "seconds since the first Scorer metrics line", YLabel = "share of labelled listens" };
+                for (int i = 0; i < sv.Series.Count; i++)
+                {
+                    string who = sv.Series.Count == 1 ? "" : $" (Scorer {i + 1})";
+                    var lines = sv.Series[i].Lines;
+                    double X(ServedMetrics l) => (l.TimeMs - t0) / 1000.0;
+                    vs.Series.Add(new Series($"served lists{who}", lines.Select(l => (X(l), l.HitRateAtK)).ToList(), Markers: lines.Count < 30));
+                    vs.Series.Add(new Series($"shadow: popular in the listen's tab{who}", lines.Select(l => (X(l), l.ShadowPopularHitRateAtK)).ToList(), Dash: "5 3", Markers: lines.Count < 30));
+                    vs.Series.Add(new Series($"shadow: most played overall{who}", lines.Select(l => (X(l), l.ShadowMostPlayedHitRateAtK)).ToList(), Dash: "2 3", Markers: lines.Count < 30));
+                }
+                Add("served_vs_shadow", "served", $"Hit rate at {sv.K} of the lists served, and of the two popularity lists on the same listens (computed beside them, never written; heard songs left out as in the served lists). Cumulative since the Scorer started.", vs);
+            }
         }
 
         var fr = d.Freshness;

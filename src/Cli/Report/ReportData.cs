@@ -34,7 +34,11 @@ public sealed record OnlineSection(
     MetricsSnapshot Last,
     IReadOnlyList<MetricsSnapshot> Points);
 
-/// <summary>The Scorer's served quality: totals over instances, the chance level, and each instance's lines over time.</summary>
+/// <summary>
+/// The Scorer's served quality: totals over instances, the chance level, the shadow baselines on the
+/// same listens (the popular list of the listen's context, the most played songs; null when the
+/// Scorer did not compute them), and each instance's lines over time.
+/// </summary>
 public sealed record ServedSection(
     int Instances,
     int K,
@@ -49,7 +53,16 @@ public sealed record ServedSection(
     double? ReplayHitRateAtList,
     long? SongsKnown,
     double? ChanceHitRateAtK,
-    IReadOnlyList<ServedInstance> Series);
+    IReadOnlyList<ServedInstance> Series,
+    long ObservedPopular = 0,
+    double? ShadowPopularHitRateAtK = null,
+    double? ShadowMostPlayedHitRateAtK = null,
+    double? ModelHitRateAtK = null,
+    double? ModelShadowPopularHitRateAtK = null)
+{
+    /// <summary>Served hit rate at K over the shadow popular list's on the same listens (null when either is unknown or the shadow never hit).</summary>
+    public double? RatioToPopular => HitRateAtK is { } s && ShadowPopularHitRateAtK is > 0 and var p ? s / p : null;
+}
 
 public sealed record ServedInstance(string File, IReadOnlyList<ServedMetrics> Lines);
 

@@ -21,6 +21,11 @@ public sealed record ServedRun(IReadOnlyList<(string File, IReadOnlyList<ServedM
     public double? HitRateAtList => Weighted(l => l.HitRateAtList, l => l.Observed);
     public double? ReplayHitRateAtK => Weighted(l => l.ReplayHitRateAtK, l => l.Replays);
     public double? ReplayHitRateAtList => Weighted(l => l.ReplayHitRateAtList, l => l.Replays);
+    public long ObservedPopular => LastLines.Sum(l => l.ObservedPopular);
+    public double? ShadowPopularHitRateAtK => Weighted(l => l.ShadowPopularHitRateAtK, l => l.Observed);
+    public double? ShadowMostPlayedHitRateAtK => Weighted(l => l.ShadowMostPlayedHitRateAtK, l => l.Observed);
+    public double? ModelHitRateAtK => Weighted(l => l.ModelHitRateAtK, l => l.Observed - l.ObservedPopular);
+    public double? ModelShadowPopularHitRateAtK => Weighted(l => l.ModelShadowPopularHitRateAtK, l => l.Observed - l.ObservedPopular);
 
     /// <summary>Freshness of the instance with the most samples (percentiles of separate instances do not add up).</summary>
     public ServedMetrics Freshness => LastLines.MaxBy(l => l.Observed)!;

@@ -6,8 +6,8 @@ namespace KkboxNcf.Cli.Serving;
 
 /// <summary>
 /// `kkbox recs MSNO [--k 10] [--context usual|discover] [--key-prefix kkbox]`: a member's list as the
-/// Scorer stored it in Redis (Redis:Configuration / Redis__Configuration), with its model version
-/// and age. Exit 0: found; 1: unknown member (the popular fallback list is printed when there is
+/// Scorer stored it in Redis (Redis:Configuration / Redis__Configuration), with its source (the model,
+/// or popularity in its tab for a member the model does not know), model version and age. Exit 0: found; 1: unknown member (the popular fallback list is printed when there is
 /// one); 3: Redis unavailable.
 /// </summary>
 public sealed class RecsCommand : ICommand
@@ -35,7 +35,8 @@ public sealed class RecsCommand : ICommand
         {
             case ReadStatus.Found:
                 var list = outcome.List!;
-                Console.WriteLine($"member {msno}, context {list.Context} ({list.Tab} | {list.Screen} | {list.Type}), model {list.ModelVersion}" +
+                string by = list.Source == ListSources.Popular ? $"popular in tab '{list.Tab}' (cold start; model in use {list.ModelVersion})" : $"model {list.ModelVersion}";
+                Console.WriteLine($"member {msno}, context {list.Context} ({list.Tab} | {list.Screen} | {list.Type}), source {by}" +
                                   $"{(outcome.CurrentModel is { } c && c != list.ModelVersion ? $" (current {c})" : "")}, computed {outcome.AgeSeconds(now):F1} s ago");
                 Print(list);
                 return 0;

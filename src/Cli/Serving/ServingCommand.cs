@@ -100,7 +100,8 @@ public sealed class ServingCommand : ICommand
         var songs = data is null ? new() : SongInfo(data, lists.SelectMany(l => l.Items.Select(i => i.SongId)).ToHashSet());
         foreach (var list in lists)
         {
-            Console.WriteLine($"member {list.Msno} (model {list.ModelVersion}, context {list.Tab} | {list.Screen} | {list.Type}):");
+            string by = list.Source == ListSources.Popular ? $"popular in its tab, model {list.ModelVersion} in use" : $"model {list.ModelVersion}";
+            Console.WriteLine($"member {list.Msno} ({by}, context {list.Tab} | {list.Screen} | {list.Type}):");
             int rank = 1;
             foreach (var item in list.Items)
             {

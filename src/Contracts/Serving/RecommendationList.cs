@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace KkboxNcf.Contracts.Serving;
 
-/// <summary>One recommended song and its full-NCF probability of a replay.</summary>
+/// <summary>One recommended song and its score: the full NCF's probability of a replay in a model list, the song's recent play count in a popular list.</summary>
 public sealed record RecommendedSong(
     [property: JsonPropertyName("song_id")] string SongId,
     [property: JsonPropertyName("score")] float Score);
@@ -14,6 +14,9 @@ public sealed record RecommendedSong(
 /// mixing two models. Context is the serving context's name; Tab, Screen and Type are the listening
 /// context the list was scored in. FreshAsOfMs is the ProducedAtMs of the newest listen of the member
 /// that the list reflects (0 when none): the freshness benchmark measures produce-to-list with it.
+/// Source says what ranked the songs: "model" (the NCF of ModelVersion) or "popular" (the songs most
+/// played recently in the list's source tab, for members the model does not know or before the first
+/// checkpoint; ModelVersion is then the model in use when it was written, 0 when none).
 /// </summary>
 public sealed record RecommendationList(
     [property: JsonPropertyName("msno")] string Msno,
@@ -27,6 +30,10 @@ public sealed record RecommendationList(
     [property: JsonPropertyName("items")] IReadOnlyList<RecommendedSong> Items)
 {
     static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    /// <summary>ListSources.Model or ListSources.Popular; a stored list without the field is a model list.</summary>
+    [JsonPropertyName("source")]
+    public string Source { get; init; } = ListSources.Model;
 
     /// <summary>
     /// The stored JSON, written field by field (the Scorer serialises tens of thousands of lists per
@@ -49,6 +56,7 @@ public sealed record RecommendationList(
         w.WriteString("type", Type);
         w.WriteNumber("computed_at_ms", ComputedAtMs);
         w.WriteNumber("fresh_as_of_ms", FreshAsOfMs);
+        w.WriteString("source", Source);
         w.WriteStartArray("items");
         foreach (var item in Items)
         {
@@ -113,7 +121,7 @@ public sealed record RecommendationList(
         {
             throw new FormatException($"not a recommendation list: {e.Message}", e);
         }
-        if (list is null || list.Items is null || list.Msno is null || list.Context is null)
+        if (list is null || list.Items is null || list.Msno is null || list.Context is null || list.Source is null)
             throw new FormatException("not a recommendation list: fields missing");
         return list;
     }

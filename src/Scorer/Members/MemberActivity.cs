@@ -49,8 +49,11 @@ public sealed class MemberActivity
         return best;
     }
 
-    public IReadOnlyCollection<string> Heard(string msno) =>
-        _members.TryGetValue(msno, out var state) ? state.Heard : Array.Empty<string>();
+    public IReadOnlyCollection<string> Heard(string msno) => HeardSet(msno);
+
+    static readonly HashSet<string> NoSongs = new(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> HeardSet(string msno) => _members.TryGetValue(msno, out var state) ? state.Heard : NoSongs;
 
     public long NewestProducedAtMs(string msno) => _members.TryGetValue(msno, out var state) ? state.NewestProducedAtMs : 0;
 

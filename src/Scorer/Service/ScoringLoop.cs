@@ -22,7 +22,10 @@ namespace KkboxNcf.Scorer.Service;
 /// lists stay in Redis until each is replaced whole, so there is never a gap, and each list comes from
 /// one model), then moves the current-model pointer. Meanwhile it reads the listens topic in its own
 /// consumer group: member history and contexts, popular and rising songs, served quality, and members
-/// with new listens, re-scored in micro-batches (the fresh path goes before refresh blocks).
+/// with new listens, re-scored in micro-batches (the fresh path goes before refresh blocks). Members the
+/// model does not know, and every member before the first checkpoint, get popular lists of their tab
+/// (marked "popular"), so a member seen in the stream always has lists. Every owned list is rewritten
+/// every third of the list TTL, so no list expires while the Scorer runs, checkpoints or not.
 /// </summary>
 public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IConnectionMultiplexer redis, ServiceHealth health, ILogger<ScoringLoop> log)
 {
@@ -30,9 +33,12 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     const int ConsumeBudgetMs = 250;
     readonly MemberActivity _activity = new();
     readonly SongTrends _trends = new(settings.RisingHalfLifeListens);
-    readonly ServedQuality _quality = new();
+    readonly ContextPopularity _byTab = new(settings.RisingHalfLifeListens);
+    PopularLists? _popular;
+    ServedQuality? _quality;
     readonly ListScorer _scorer = new(settings.Scoring);
     readonly ListeningContext _fallback = settings.Fallback;
+    readonly ListeningContext? _discover = settings.Scoring.Discover;
     readonly ListWriter _writer = new(redis.GetDatabase(), new RedisKeys(settings.KeyPrefix), settings.ListTtl, settings.WriteBatch);
     readonly Dictionary<string, List<long>> _dirty = new(StringComparer.Ordinal);
     // members in the order they got new listens, with when: the fresh path takes the oldest first (a
@@ -44,6 +50,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     List<string> _refresh = [];
     int _refreshAt;
     Stopwatch _refreshClock = new();
+    // since the last full rewrite was queued: lists are rewritten every third of their TTL
+    readonly Stopwatch _sinceRewrite = Stopwatch.StartNew();
     Task<ScoringModel>? _loading;
     IReadOnlyList<string>? _extras;
     readonly Stopwatch _extrasClock = new();
@@ -75,6 +83,15 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     /// <summary>Members with listens not yet reflected in their lists (read from other threads: approximate).</summary>
     public int PendingMembers => _dirty.Count;
 
+    /// <summary>Songs of each list the popular snapshots keep: enough that a member's heard songs rarely empty them.</summary>
+    const int PopularDepthMargin = 200;
+
+    PopularLists Popular => _popular ??= new PopularLists(_byTab, _trends, settings.K + PopularDepthMargin);
+
+    ServedQuality Quality => _quality ??= new ServedQuality(10, new PopularShadow(Popular, _activity, _fallback, _discover, settings.ExcludeHeard));
+
+    TimeSpan RewriteEvery => settings.ListTtl / 3;
+
     public void Run(CancellationToken stop)
     {
         _ownership = new PartitionOwnership(settings.ListensPartitions > 0 ? settings.ListensPartitions : AskPartitions());
@@ -99,6 +116,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
                 FinishLoading();
                 bool busy = _refreshAt < _refresh.Count || _dirty.Count > 0;
                 ConsumeListens(listens, busy ? 0 : 20);
+                Popular.Update();
+                if (_refreshAt >= _refresh.Count && _sinceRewrite.Elapsed >= RewriteEvery) QueueRefresh(_ownership.Owned, append: false);
                 try
                 {
                     if (FreshDue())
@@ -174,7 +193,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         if (added.Count > 0)
         {
             log.LogInformation("Assigned partitions {Added}; owning {Owned}", string.Join(",", added.Order()), string.Join(",", _ownership.Owned.Order()));
-            if (_model is not null) QueueRefresh(added, append: true);
+            QueueRefresh(added, append: true);
         }
         var start = settings.ReplayHistory ? Offset.Beginning : Offset.Unset;
         return partitions.Select(p => new TopicPartitionOffset(p, start));
@@ -218,7 +237,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
             _redisOutage!.Elapsed.TotalSeconds, _model?.Version);
         _redisOutage = null;
         _backoffMs = MinBackoffMs;
-        if (_model is not null) QueueRefresh(_ownership.Owned, append: false);
+        QueueRefresh(_ownership.Owned, append: false);
     }
 
     void PollCheckpoints(IConsumer<byte[]?, byte[]?> consumer)
@@ -264,15 +283,18 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         QueueRefresh(_ownership.Owned, append: false);
     }
 
-    /// <summary>Queues every member of the given partitions: the model's members and members seen in the listens.</summary>
+    /// <summary>Queues every member of the given partitions: the model's members (when there is a model) and members seen in the listens.</summary>
     void QueueRefresh(IReadOnlySet<int> partitions, bool append)
     {
-        var vocab = _model!.Features[Field.User];
         var members = new HashSet<string>(StringComparer.Ordinal);
-        for (int row = 1; row < _model.Users; row++)
+        if (_model is not null)
         {
-            string msno = vocab.KeyOf(row);
-            if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
+            var vocab = _model.Features[Field.User];
+            for (int row = 1; row < _model.Users; row++)
+            {
+                string msno = vocab.KeyOf(row);
+                if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
+            }
         }
         foreach (var msno in _activity.Members)
             if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
@@ -281,9 +303,10 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
             _refresh = [];
             _refreshAt = 0;
             _refreshClock = Stopwatch.StartNew();
+            _sinceRewrite.Restart();
         }
         _refresh.AddRange(members);
-        log.LogInformation("Refresh with model {Version}: {Members:N0} members queued", _model.Version, _refresh.Count - _refreshAt);
+        log.LogInformation("Refresh with {Model}: {Members:N0} members queued", _model is null ? "popular lists (no model yet)" : $"model {_model.Version}", _refresh.Count - _refreshAt);
     }
 
     /// <summary>
@@ -320,10 +343,10 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     void Apply(ListenRecorded listen, int partition)
     {
         if (listen.ProducedAtMs >= _startedAtMs) ConsumeLag.Record(Now() - listen.ProducedAtMs);
-        _quality.Observe(listen);
+        Quality.Observe(listen);
         _activity.Record(listen, partition);
         _trends.Record(listen.SongId);
-        if (_model is null) return;
+        _byTab.Record(listen.SourceSystemTab, listen.SongId);
         if (!_dirty.TryGetValue(listen.Msno, out var produced))
         {
             _dirty.Add(listen.Msno, produced = []);
@@ -348,11 +371,10 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         var taken = new HashSet<string>(StringComparer.Ordinal);
         while (batch.Count < settings.FreshBatchMembers && _dirtyOrder.TryDequeue(out var next))
             if (_dirty.TryGetValue(next.Msno, out var produced) && taken.Add(next.Msno)) batch.Add((next.Msno, next.SinceMs, produced));
-        var members = batch.Select(b => _activity.ToScore(b.Msno, _fallback)).ToList();
         try
         {
             // the discover list depends on the member's listens only through the songs left out
-            Write(_scorer.Score(_model!, members, Extras(), Now(), usualOnly: !settings.ExcludeHeard));
+            Write(Lists(batch.Select(b => b.Msno), usualOnly: !settings.ExcludeHeard));
         }
         catch
         {
@@ -371,22 +393,63 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         }
     }
 
+    /// <summary>
+    /// The lists of these members: the model's for members it knows, popular lists of their tab for the
+    /// others (all of them before the first checkpoint), and for a list whose source tab the model never
+    /// saw (its context would be scored as unknown). A popular list always comes with its discover list,
+    /// so a new member has both from their first listen on.
+    /// </summary>
+    List<RecommendationList> Lists(IEnumerable<string> msnos, bool usualOnly)
+    {
+        var known = new List<MemberToScore>();
+        var lists = new List<RecommendationList>();
+        long now = Now(), version = _model?.Version ?? 0;
+        foreach (string msno in msnos)
+        {
+            var member = _activity.ToScore(msno, _fallback);
+            if (_model is not null && _model.UserRow(msno) > 0)
+            {
+                known.Add(member);
+                continue;
+            }
+            lists.Add(PopularList(msno, ServingContexts.Usual, member.Usual, member.FreshAsOfMs, now, version));
+            if (_discover is { } d) lists.Add(PopularList(msno, ServingContexts.Discover, d, member.FreshAsOfMs, now, version));
+        }
+        if (known.Count > 0)
+        {
+            var tabs = _model!.Features[Field.SourceSystemTab];
+            foreach (var list in _scorer.Score(_model, known, Extras(), now, usualOnly))
+                lists.Add(tabs.Contains(list.Tab) ? list
+                    : PopularList(list.Msno, list.Context, new ListeningContext(list.Tab, list.Screen, list.Type), list.FreshAsOfMs, now, version));
+        }
+        return lists;
+    }
+
+    RecommendationList PopularList(string msno, string servingContext, ListeningContext context, long freshAsOfMs, long nowMs, long version) =>
+        new(msno, version, servingContext, context.Tab, context.Screen, context.Type, nowMs, freshAsOfMs,
+            Popular.For(context.Tab, settings.ExcludeHeard ? _activity.HeardSet(msno) : null, settings.K)) { Source = ListSources.Popular };
+
     void RefreshBlock()
     {
-        var model = _model!;
+        var model = _model;
         int end = Math.Min(_refresh.Count, _refreshAt + settings.CandidateBlock);
-        var members = new List<MemberToScore>(end - _refreshAt);
+        var members = new List<string>(end - _refreshAt);
         for (int i = _refreshAt; i < end; i++)
-            if (_ownership.Owns(_refresh[i], _activity)) members.Add(_activity.ToScore(_refresh[i], _fallback));
-        Write(_scorer.Score(model, members, Extras(), Now()));
+            if (_ownership.Owns(_refresh[i], _activity)) members.Add(_refresh[i]);
+        Write(Lists(members, usualOnly: false));
         _refreshAt = end;
         if (_refreshAt < _refresh.Count) return;
 
         var popular = _trends.Popular(settings.K);
         // the fallback list's score is the song's share of the listens read
         if (popular.Count > 0)
-            _writer.WritePopular(new RecommendationList("", model.Version, ServingContexts.Popular, "", "", "", Now(), 0,
-                popular.Select(id => new RecommendedSong(id, (float)_trends.Share(id))).ToArray()));
+            _writer.WritePopular(new RecommendationList("", model?.Version ?? 0, ServingContexts.Popular, "", "", "", Now(), 0,
+                popular.Select(id => new RecommendedSong(id, (float)_trends.Share(id))).ToArray()) { Source = ListSources.Popular });
+        if (model is null)
+        {
+            log.LogInformation("Popular lists written for {Members:N0} members (no model yet) in {Seconds:F1} s", _refresh.Count, _refreshClock.Elapsed.TotalSeconds);
+            return;
+        }
         _writer.SetCurrentModel(model.Version);
         Interlocked.Exchange(ref _servingVersion, model.Version);
         double seconds = _refreshClock.Elapsed.TotalSeconds;
@@ -412,7 +475,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     void Write(List<RecommendationList> lists)
     {
         _writer.Write(lists);
-        foreach (var l in lists) _quality.Serve(l);
+        foreach (var l in lists) Quality.Serve(l);
     }
 
     void DeadLetterOf(ConsumeResult<byte[]?, byte[]?> cr, string reason)
@@ -427,7 +490,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 
     void PublishMetrics()
     {
-        var snapshot = _quality.Snapshot(ServingVersion, settings.K, Now(), Freshness.Summary());
+        var snapshot = Quality.Snapshot(ServingVersion, settings.K, Now(), Freshness.Summary());
         string json = snapshot.ToJson();
         _metricsFile?.WriteLine(json);
         _metricsFile?.Flush();
@@ -435,8 +498,9 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         {
             if (r.Error.IsError) log.LogWarning("Scorer metrics not delivered: {Reason}", r.Error.Reason);
         });
-        log.LogInformation("Served: {Observed:N0} labeled listens with a list, hit@{K} {Hit:P1}, replay hit@{K} {ReplayHit:P1}; {Members:N0} members, {Lists:N0} lists written, {Dead} dead letters, {Failed} checkpoints not loaded",
-            snapshot.Observed, _quality.SmallK, snapshot.HitRateAtK ?? 0, _quality.SmallK, snapshot.ReplayHitRateAtK ?? 0, _activity.Count, _writer.ListsWritten, _deadLetters, _failedCheckpoints);
+        log.LogInformation("Served: {Observed:N0} labeled listens with a list, hit@{K} {Hit:P2} (shadow popular {Popular:P2}, most played {MostPlayed:P2}), replay hit@{K} {ReplayHit:P1}; {Members:N0} members, {Lists:N0} lists written, {Dead} dead letters, {Failed} checkpoints not loaded",
+            snapshot.Observed, Quality.SmallK, snapshot.HitRateAtK ?? 0, snapshot.ShadowPopularHitRateAtK ?? 0, snapshot.ShadowMostPlayedHitRateAtK ?? 0,
+            Quality.SmallK, snapshot.ReplayHitRateAtK ?? 0, _activity.Count, _writer.ListsWritten, _deadLetters, _failedCheckpoints);
     }
 
     static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

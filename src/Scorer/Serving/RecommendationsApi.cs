@@ -13,7 +13,7 @@ namespace KkboxNcf.Scorer.Serving;
 
 /// <summary>
 /// GET /members/{msno}/recommendations?k=10&amp;context=usual: the member's list from Redis with its
-/// model version and age (200); an unknown member gets 404 with the popular fallback list when
+/// source ("model" or "popular"), model version and age (200); an unknown member gets 404 with the popular fallback list when
 /// configured; Redis down gives 503; a bad member id, k or context gives 400 saying what is wrong;
 /// any other path 404. Bounded under a flood: at most Scorer:HttpMaxConcurrentRequests requests are
 /// worked on at once, Scorer:HttpQueueLimit more wait, the rest get 503 with Retry-After at once;
@@ -108,6 +108,7 @@ public static class RecommendationsApi
     {
         msno = list.Msno,
         context = list.Context,
+        source = list.Source,
         listening_context = new { tab = list.Tab, screen = list.Screen, type = list.Type },
         model_version = list.ModelVersion,
         current_model_version = currentModel,

@@ -67,7 +67,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Scorer:CandidateBlock"] = ["0"],
         ["Scorer:DefaultContext"] = ["only-a-tab"],
         ["Scorer:DiscoverContext"] = ["a|b"],
-        ["Scorer:ListTtlSeconds"] = ["59"],
+        ["Scorer:ListTtlSeconds"] = ["9"],
         ["Scorer:KeyPrefix"] = [" "],
         ["Scorer:WriteBatch"] = ["0"],
         ["Scorer:FreshBatchMs"] = ["0"],

@@ -19,6 +19,8 @@ public static class ReportFixture
     public const int TestRows = 100;
     public const double FirstPassAuc = 0.7012;
     public const double HitRateAtK = 0.031;
+    /// <summary>The shadow popular list's hit rate on the same listens: served / shadow = 2.5.</summary>
+    public const double ShadowPopularHitRateAtK = 0.0124;
 
     static readonly JsonSerializerOptions OfflineJson = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -79,7 +81,8 @@ public static class ReportFixture
         for (int i = 1; i <= 6; i++)
         {
             var m = new ServedMetrics("scorer", 1_700_000_000_000 + i * 10_000, i, 10, 100, 200L * i, 180L * i, 20L * i,
-                i == 6 ? HitRateAtK : HitRateAtK * i / 6, 0.12 * i / 6, 90L * i, 0.05 * i / 6, 0.2 * i / 6, 150, 600, 1200);
+                i == 6 ? HitRateAtK : HitRateAtK * i / 6, 0.12 * i / 6, 90L * i, 0.05 * i / 6, 0.2 * i / 6, 150, 600, 1200,
+                ObservedPopular: 30L, ShadowPopularHitRateAtK: i == 6 ? ShadowPopularHitRateAtK : 0.02, ShadowMostPlayedHitRateAtK: 0.008);
             sb.AppendLine(m.ToJson());
         }
         return Write(root, "scorer-metrics.jsonl", sb.ToString());

@@ -14,7 +14,7 @@ public class ReportPageTests
     static readonly string[] ExpectedCharts =
     [
         "offline_rmse_mae", "offline_accuracy_top10", "offline_precision_top10", "offline_recall_top10", "offline_f1_top10", "offline_auc_top10",
-        "offline_auc_top50", "online_auc", "online_member_auc", "online_log_loss", "online_latency", "served_hit_rate", "freshness_quantiles",
+        "offline_auc_top50", "online_auc", "online_member_auc", "online_log_loss", "online_latency", "served_hit_rate", "served_vs_shadow", "freshness_quantiles",
     ];
 
     static (int ExitCode, string Output) Report(params string[] args) =>
@@ -54,6 +54,9 @@ public class ReportPageTests
         var reading = root.GetProperty("reading").EnumerateArray().Select(r => r.GetString()!).ToList();
         Assert.Contains(reading, r => r.Contains("0.7012") && r.Contains("Cumulative AUC after the first pass"));
         Assert.Contains(reading, r => r.Contains("could not be read") && r.Contains("trainer-metrics.jsonl:23"));
+        // served against the shadow popular list of the same listens: 0.031 / 0.0124
+        Assert.Equal(ReportFixture.ShadowPopularHitRateAtK, root.GetProperty("served").GetProperty("shadow_popular_hit_rate_at_k").GetDouble(), 6);
+        Assert.Contains(reading, r => r.Contains("served / shadow popular = 2.50") && r.Contains("at least twice as often"));
         // the page and the markdown carry the same reading
         foreach (string line in reading) Assert.Contains(System.Net.WebUtility.HtmlEncode(line), html);
         string md = File.ReadAllText(Path.Combine(outDir, "report.md"));

@@ -56,7 +56,9 @@ public sealed class ScorerServiceTests : IAsyncLifetime
         using var scorer = ChildProcess.StartDll(TestInfra.Dll("Scorer"),
             "--Kafka:BootstrapServers", _broker.Bootstrap, "--Redis:Configuration", TestInfra.RedisConfiguration,
             "--key-prefix", _prefix, "--http", $"http://127.0.0.1:{port}", "--group", $"scorer-{Guid.NewGuid():N}",
-            "--k", "20", "--candidates", "40", "--Scorer:FreshBatchMs", "100", "--Scorer:MetricsEverySeconds", "1");
+            "--k", "20", "--candidates", "40", "--Scorer:FreshBatchMs", "100", "--Scorer:MetricsEverySeconds", "1",
+            // contexts the tiny model knows (a tab it never saw gets popular lists)
+            "--Scorer:DiscoverContext", TinyModel.Discover.ToString(), "--Scorer:DefaultContext", TinyModel.Usual.ToString());
 
         Publish(producer, 1, seed: 1);
         await scorer.WaitUntilAsync(() => (long?)db.StringGet(keys.CurrentModel) == 1, TimeSpan.FromSeconds(60), "model 1 serving");
@@ -66,7 +68,7 @@ public sealed class ScorerServiceTests : IAsyncLifetime
         var listKeys = members.SelectMany(m => new[] { keys.List(m, ServingContexts.Usual), keys.List(m, ServingContexts.Discover) })
             .Select(k => (RedisKey)k).ToArray();
         var first = (await db.StringGetAsync(listKeys)).Select(v => RecommendationList.Parse((byte[])v!)).ToArray();
-        Assert.All(first, l => Assert.Equal(1, l.ModelVersion));
+        Assert.All(first, l => Assert.Equal((1L, ListSources.Model), (l.ModelVersion, l.Source)));
         Assert.All(first, l => Assert.Equal(20, l.Items.Count));
         var u1 = first[0];
         Assert.Equal(("tab1", "screen1", "type1"), (u1.Tab, u1.Screen, u1.Type));   // u1's most frequent context
