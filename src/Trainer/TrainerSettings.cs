@@ -37,6 +37,8 @@ public sealed class TrainerSettings : ISettings
     public int ListenDim { get; set; } = 16;
     /// <summary>Weight of the listen objective beside the replay BCE.</summary>
     public double ListenWeight { get; set; } = 1.0;
+    /// <summary>Songs of a member's recent listens the listen head's member vector sees (0: none).</summary>
+    public int HistoryLength { get; set; } = 5;
     public int Seed { get; set; } = 42;
     public double LearningRate { get; set; } = 0.001;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>
@@ -101,6 +103,7 @@ public sealed class TrainerSettings : ISettings
         NDim = NDim,
         ListenDim = ListenDim,
         ListenWeight = ListenWeight,
+        HistoryLength = HistoryLength,
         Seed = Seed,
         LearningRate = LearningRate,
         StepBatchSize = StepBatchSize,
@@ -124,6 +127,7 @@ public sealed class TrainerSettings : ISettings
         if (BatchMaxWaitMs < 0) yield return $"Trainer:BatchMaxWaitMs must be 0 (size only) or positive, got {BatchMaxWaitMs}";
         if (Model.Trim().ToLowerInvariant() is not ("mf" or "mlp" or "ncf")) yield return $"Trainer:Model must be mf, mlp or ncf, got '{Model}'";
         if (NDim < 1) yield return $"Trainer:NDim must be at least 1, got {NDim}";
+        if (HistoryLength is < 0 or > 100) yield return $"Trainer:HistoryLength must be between 0 and 100, got {HistoryLength}";
         if (ListenDim < 0) yield return $"Trainer:ListenDim must be 0 (no listen head) or positive, got {ListenDim}";
         if (!(ListenWeight >= 0) || double.IsInfinity(ListenWeight)) yield return $"Trainer:ListenWeight must be 0 or positive, got {ListenWeight}";
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) yield return $"Trainer:LearningRate must be positive, got {LearningRate}";

@@ -25,11 +25,23 @@ public sealed class ListsBenchmark : IBenchmark
     // `bench all` runs it on data/small, the size the targets are set on
     public bool ReadsData => false;
 
+    /// <summary>Replay weights of the final score tried on validation (Scorer:ReplayWeight).</summary>
+    static readonly double[] ReplayWeights = [0, 0.25, 0.5, 1];
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "small"));
         double trainShare = args.Double("train-share", 0.95);
         int? window = args.Has("window") ? (int)args.Long("window", 0) : null;
+        // the served pipeline's settings: the Trainer's and Scorer's defaults unless given
+        var trainer = new TrainerSettings();
+        trainer.LearningRate = args.Double("lr", trainer.LearningRate);
+        trainer.StepBatchSize = (int)args.Long("step-batch", trainer.StepBatchSize);
+        trainer.BatchSize = (int)args.Long("batch-size", trainer.BatchSize);
+        trainer.ListenDim = (int)args.Long("listen-dim", trainer.ListenDim);
+        trainer.HistoryLength = (int)args.Long("history", trainer.HistoryLength);
+        trainer.Seed = (int)args.Long("seed", trainer.Seed);
+        double[] weights = args.Has("replay-weight") ? [args.Double("replay-weight", 0)] : ReplayWeights;
         args.RejectUnknown();
         if (dir == Path.Combine("data", "small")) SynthCommand.EnsureGenerated(SynthSize.Small, dir, ct);
         if (!File.Exists(Path.Combine(dir, "train.csv"))) throw new UsageException($"{dir} has no train.csv");
@@ -52,8 +64,24 @@ public sealed class ListsBenchmark : IBenchmark
             baselines.Add(s);
             if (ListsTable.IsPopularity(b)) popularity.Add(s);
         }
-        var trainer = new TrainerSettings();
-        var scorer = new ScorerSettings { ExcludeHeard = true };
+        // the final score's replay weight, chosen on validation: the last part of the train rows as a
+        // test of a model trained on the rows before them
+        double replayWeight = weights[0];
+        var validation = new List<(double Weight, ListScores Scores)>();
+        if (weights.Length > 1)
+        {
+            var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
+            foreach (double w in weights)
+            {
+                using var candidate = new ServedModelRecommender(metadata, trainer, new ScorerSettings { ExcludeHeard = true, ReplayWeight = w });
+                var v = inner.Evaluate(candidate);
+                validation.Add((w, v));
+                Console.WriteLine($"validation, replay weight {w}: HR@10 {v.HitRate10:F4}, NDCG@10 {v.Ndcg10:F4}");
+            }
+            replayWeight = validation.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First().Weight;
+            Console.WriteLine($"replay weight chosen on validation: {replayWeight}");
+        }
+        var scorer = new ScorerSettings { ExcludeHeard = true, ReplayWeight = replayWeight };
         ListScores served;
         double onlineAuc;
         using (var model = new ServedModelRecommender(metadata, trainer, scorer))
@@ -92,9 +120,11 @@ public sealed class ListsBenchmark : IBenchmark
             ["lists"] = evaluation.Requests.Count,
             ["catalogue_songs"] = evaluation.CatalogueSize,
             ["trailing_window_listens"] = windowListens,
-            ["served_model"] = $"OnlineTrainer with the Trainer's defaults ({trainer.Model}, n_dim {trainer.NDim}, lr {trainer.LearningRate}, micro-batch {trainer.BatchSize}, step batch {trainer.StepBatchSize}, label delay {trainer.LabelDelay}), " +
-                $"metadata applied first; ranked by ScoringModel + ListScorer at the Scorer's defaults (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}) with ExcludeHeard",
+            ["served_model"] = $"OnlineTrainer ({trainer.Model}, n_dim {trainer.NDim}, listen head {trainer.ListenDim} with {trainer.HistoryLength} recent songs, lr {trainer.LearningRate}, micro-batch {trainer.BatchSize}, step batch {trainer.StepBatchSize}, label delay {trainer.LabelDelay}), " +
+                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, replay weight {scorer.ReplayWeight} chosen on validation) with ExcludeHeard",
             ["served_online_auc"] = onlineAuc,
+            ["replay_weight"] = replayWeight,
+            ["replay_weight_validation"] = validation.Select(v => new Dictionary<string, object> { ["weight"] = v.Weight, ["hr_at_10"] = v.Scores.HitRate10, ["ndcg_at_10"] = v.Scores.Ndcg10 }).ToList(),
             ["baselines"] = baselines,
             ["served"] = served,
             ["best_popularity"] = bestPopular.Name,

@@ -10,7 +10,8 @@ namespace KkboxNcf.Cli.Lists;
 /// <summary>
 /// Lists as the Scorer writes them: a model (ncf or mf) loaded into a ScoringModel and ranked by
 /// ListScorer with heard songs left out, with the popular and rising songs of the listens read (the
-/// Scorer's SongTrends) as extra candidates, every other option at the Scorer's defaults. fit gives the
+/// Scorer's SongTrends) as extra candidates and each member's recent songs (the Scorer's MemberActivity)
+/// for the listen head, every other option at the Scorer's defaults. fit gives the
 /// model trained on the train listens; the caller keeps owning it. Songs the model knows from metadata
 /// only (never in a train listen) are outside the protocol's catalogue and dropped from its lists.
 /// </summary>
@@ -24,6 +25,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
     ScoringModel? _model;
     IReadOnlyList<string> _extras = [];
     HashSet<string> _catalogue = new(StringComparer.Ordinal);
+    readonly MemberActivity _activity = new();
 
     public string Name => name;
 
@@ -31,7 +33,12 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
     {
         var bundle = fit(train);
         var trends = new SongTrends(_settings.RisingHalfLifeListens);
-        foreach (var l in train) trends.Record(l.SongId);
+        foreach (var l in train)
+        {
+            trends.Record(l.SongId);
+            // the members' recent songs, as the Scorer's own MemberActivity keeps them from the stream
+            _activity.Record(new KkboxNcf.Contracts.ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0), 0);
+        }
         _extras = [.. trends.Popular(_settings.PopularCandidates), .. trends.Rising(_settings.RisingCandidates)];
         _catalogue = train.Select(l => l.SongId).ToHashSet(StringComparer.Ordinal);
         _model?.Dispose();
@@ -49,7 +56,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
         for (int start = 0; start < requests.Count; start += Batch)
         {
             var block = requests.Skip(start).Take(Batch)
-                .Select(r => new MemberToScore(r.Member, new ListeningContext(r.Context.Tab, r.Context.Screen, r.Context.Type), r.Exclude, 0)).ToList();
+                .Select(r => new MemberToScore(r.Member, new ListeningContext(r.Context.Tab, r.Context.Screen, r.Context.Type), r.Exclude, 0) { Recent = _activity.Recent(r.Member) }).ToList();
             var scored = scorer.Score(model, block, _extras, nowMs: 0, usualOnly: true);
             for (int i = 0; i < block.Count; i++)
                 lists[start + i] = scored[i].Items.Select(s => s.SongId).Where(_catalogue.Contains).ToArray();

@@ -21,7 +21,7 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
     readonly Linear l1, l2, l3, l4;
     // the listen head's metadata projections (null without a listen head): member side = member fields
     // and the listening context, song side = song fields and genres
-    readonly Linear? listen_member, listen_song;
+    readonly Linear? listen_member, listen_song, listen_history;
     readonly int _nnWidth;
     readonly ColumnsHolder _metaColumns;
 
@@ -29,7 +29,7 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
     {
         int nDim = shape.NDim;
         _nnWidth = Math.Max(shape.WidthOf(Field.User), shape.WidthOf(Field.Song));
-        entity = EntityTable(shape, _nnWidth + nDim + 1 + (shape.ListenDim > 0 ? shape.ListenDim + 1 : 0));
+        entity = EntityTable(shape, _nnWidth + nDim + 1 + (shape.ListenDim > 0 ? shape.ListenDim + 1 : 0), shape.ListenDim > 0 ? shape.HistoryLength : 0);
         meta = new MetadataEmbeddings(shape, Init);
         int concat = shape.WidthOf(Field.User) + shape.WidthOf(Field.Song) + meta.Width;
         l1 = SeededLinear(concat, concat * 2);
@@ -41,6 +41,7 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
         {
             listen_member = SeededLinear(_metaColumns.Member.Length, shape.ListenDim, bias: false);
             listen_song = SeededLinear(_metaColumns.Song.Length, shape.ListenDim, bias: false);
+            if (shape.HistoryLength > 0) listen_history = SeededLinear(shape.ListenDim, shape.ListenDim, bias: false);
         }
         RegisterComponents();
     }
@@ -68,36 +69,59 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
 
     int ListenOffset => _nnWidth + Shape.NDim + 1;
 
+    /// <summary>Songs of a member's recent listens the member vector sees (0: none).</summary>
+    public int HistoryLength => ListenDim > 0 ? Shape.HistoryLength : 0;
+
     /// <summary>
     /// The replay logits [B] and the listen head's vectors of the same batch, sharing its lookups:
-    /// member vectors [B, L] (listen embedding + projection of member metadata and context), song
-    /// vectors [B, L] (listen embedding + projection of song metadata and genres) and song biases [B].
+    /// member vectors [B, L] (listen embedding + projection of member metadata and context + projection
+    /// of the mean listen embedding of the member's recent songs), song vectors [B, L] (listen embedding
+    /// + projection of song metadata and genres) and song biases [B]. history: int64 [B, HistoryLength]
+    /// song rows of each member's listens before this one, most recent first, 0 where there are fewer
+    /// (null: none known).
     /// </summary>
-    public (Tensor Replay, ListenVectors Listen) ForwardWithListen(Tensor batch)
+    public (Tensor Replay, ListenVectors Listen) ForwardWithListen(Tensor batch, Tensor? history = null)
     {
         RequireListenHead();
-        var e = entity.forward(batch.narrow(1, 0, 2));
+        var e = entity.forward(Ids(batch, history));
         var m = meta.forward(batch);
         var replay = Replay(e, m);
-        return (replay, Listen(e, m));
+        return (replay, Listen(e, m, history));
     }
 
-    ListenVectors Listen(Tensor e, Tensor m)
+    /// <summary>The entity table's index columns: user, song and, when given, the recent songs.</summary>
+    Tensor Ids(Tensor batch, Tensor? history)
+    {
+        var ids = batch.narrow(1, 0, 2);
+        if (history is null || HistoryLength == 0) return ids;
+        if (history.shape[1] != HistoryLength) throw new ArgumentException($"history has {history.shape[1]} songs per row, the model {HistoryLength}");
+        return torch.cat([ids, history], 1);
+    }
+
+    ListenVectors Listen(Tensor e, Tensor m, Tensor? history)
     {
         int l = ListenDim, at = ListenOffset;
         using var memberCols = torch.tensor(_metaColumns.Member);
         using var songCols = torch.tensor(_metaColumns.Song);
         var members = e.select(1, 0).narrow(1, at, l).Plus(listen_member!.forward(m.index_select(1, memberCols)));
+        if (history is not null && HistoryLength > 0)
+        {
+            // the mean listen embedding of the recent songs (row 0 pads a short history and is left out)
+            var recent = e.narrow(1, 2, HistoryLength).narrow(2, at, l);
+            var mask = history.ne(Vocabulary.UnknownRow).to(ScalarType.Float32).unsqueeze(2);
+            var mean = (recent * mask).sum(1) / mask.sum(1).clamp_min(HeldScalars.One);
+            members = members.Plus(listen_history!.forward(mean));
+        }
         var songs = e.select(1, 1).narrow(1, at, l).Plus(listen_song!.forward(m.index_select(1, songCols)));
         return new ListenVectors(members, songs, e.select(1, 1).select(1, at + l));
     }
 
-    /// <summary>Member vectors [U, L] of encoded rows whose user, member and context columns are the members in their contexts (no gradients).</summary>
-    public Tensor ListenMembers(Tensor memberRows)
+    /// <summary>Member vectors [U, L] of encoded rows whose user, member and context columns are the members in their contexts, with their recent songs (no gradients).</summary>
+    public Tensor ListenMembers(Tensor memberRows, Tensor? history = null)
     {
         using var _ = torch.no_grad();
-        var e = entity.forward(memberRows.narrow(1, 0, 2));
-        return Listen(e, meta.forward(memberRows)).Members;
+        var e = entity.forward(Ids(memberRows, history));
+        return Listen(e, meta.forward(memberRows), history).Members;
     }
 
     /// <summary>Song vectors [S, L] and biases [S] of encoded rows whose song columns are the songs (no gradients).</summary>
@@ -105,7 +129,7 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
     {
         using var _ = torch.no_grad();
         var e = entity.forward(songRows.narrow(1, 0, 2));
-        var v = Listen(e, meta.forward(songRows));
+        var v = Listen(e, meta.forward(songRows), null);
         return (v.Songs, v.SongBias);
     }
 

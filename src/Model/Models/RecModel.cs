@@ -139,7 +139,11 @@ public abstract class RecModel : nn.Module<Tensor, Tensor>
         return Shape with { Capacity = capacity, GenreCapacity = genreCapacity };
     }
 
-    /// <summary>The fused user and song table (columns 0 and 1 of a batch) with rows `width` wide.</summary>
-    protected SegmentedEmbedding EntityTable(ModelShape shape, int width) =>
-        new("entity", [(Field.User, shape.CapacityOf(Field.User)), (Field.Song, shape.CapacityOf(Field.Song))], [0, 1], width, shape.InitStd, Init);
+    /// <summary>
+    /// The fused user and song table with rows `width` wide: index columns 0 and 1 are a batch's user and
+    /// song, and moreSongs further columns index songs too (a member's recent songs).
+    /// </summary>
+    protected SegmentedEmbedding EntityTable(ModelShape shape, int width, int moreSongs = 0) =>
+        new("entity", [(Field.User, shape.CapacityOf(Field.User)), (Field.Song, shape.CapacityOf(Field.Song))],
+            [0, 1, .. Enumerable.Repeat(1, moreSongs)], width, shape.InitStd, Init);
 }

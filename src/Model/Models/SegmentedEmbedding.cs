@@ -35,7 +35,12 @@ public sealed class SegmentedEmbedding : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Segment> Segments => _segments;
 
     /// <summary>Field ids [B, K] (rows within each column's field) -> embeddings [B, K, width].</summary>
-    public override Tensor forward(Tensor ids) => table.forward(ids.Plus(Offsets()));
+    /// <remarks>The index matrix may have fewer columns than columnSegment names (the first ones).</remarks>
+    public override Tensor forward(Tensor ids)
+    {
+        var offsets = Offsets();
+        return table.forward(ids.Plus(ids.shape[1] == offsets.shape[0] ? offsets : offsets.narrow(0, 0, ids.shape[1])));
+    }
 
     /// <summary>The rows of one field's segment [Rows, width] (a view of the weights, e.g. to extract GMF vectors).</summary>
     public Tensor SegmentWeights(Field? field)

@@ -58,7 +58,7 @@ public sealed class ModelFitter : IDisposable
     /// With probabilities, the step's forward pass (the model before this step's update; the models have
     /// no dropout, so it is the evaluation forward) also writes each example's probability there, from offset.
     /// </summary>
-    public float TrainStep(Tensor x, Tensor y, float[]? probabilities = null, int offset = 0)
+    public float TrainStep(Tensor x, Tensor y, float[]? probabilities = null, int offset = 0, Tensor? history = null)
     {
         using var scope = torch.NewDisposeScope();
         try
@@ -68,7 +68,7 @@ public sealed class ModelFitter : IDisposable
             Tensor logits, loss;
             if (LearnsListens)
             {
-                var (replay, listen) = ((IListenModel)_model).ForwardWithListen(x);
+                var (replay, listen) = ((IListenModel)_model).ForwardWithListen(x, history);
                 logits = replay;
                 var songs = x.select(1, 1);
                 var logGap = Frequency.Step(songs.data<long>().ToArray());
@@ -100,19 +100,24 @@ public sealed class ModelFitter : IDisposable
     /// Trains on a micro-batch of encoded examples in steps of BatchSize (in the given order; the
     /// streaming Trainer's data arrives in time order). Examples without a label (-1) are refused.
     /// Returns the mean loss. With probabilities, each example's probability from the forward pass of
-    /// its step (the model trained on everything before that step) is written there.
+    /// its step (the model trained on everything before that step) is written there. history: the
+    /// listen head's recent songs of each example, row-major [Count x HistoryLength] (null: none).
     /// </summary>
-    public double TrainMicroBatch(EncodedDataset data, float[]? probabilities = null)
+    public double TrainMicroBatch(EncodedDataset data, float[]? probabilities = null, long[]? history = null)
     {
         if (data.Labels.Any(l => l is not (0f or 1f)))
             throw new ArgumentException("every training example needs a label of 0 or 1", nameof(data));
+        int length = _model is IListenModel listen ? listen.HistoryLength : 0;
+        if (history is not null && history.Length != (long)data.Count * length)
+            throw new ArgumentException($"history holds {history.Length} song rows, expected {data.Count} x {length}", nameof(history));
         using var scope = torch.NewDisposeScope();
         var (features, labels) = data.ToTensors();
+        var recent = history is null || length == 0 ? null : torch.tensor(history, [data.Count, length]);
         double sum = 0;
         for (int start = 0; start < data.Count; start += Config.BatchSize)
         {
             int n = Math.Min(Config.BatchSize, data.Count - start);
-            sum += TrainStep(features.narrow(0, start, n).to(int64), labels.narrow(0, start, n), probabilities, start) * n;
+            sum += TrainStep(features.narrow(0, start, n).to(int64), labels.narrow(0, start, n), probabilities, start, recent?.narrow(0, start, n)) * n;
         }
         return data.Count == 0 ? 0 : sum / data.Count;
     }

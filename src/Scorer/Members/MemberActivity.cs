@@ -5,7 +5,8 @@ namespace KkboxNcf.Scorer.Members;
 
 /// <summary>
 /// What the Scorer learns about members from the listens it reads: how often each listening context
-/// was used (the most frequent one is the "usual" list's context), which songs they heard, their
+/// was used (the most frequent one is the "usual" list's context), which songs they heard (and the
+/// last few in order), their
 /// newest listen's ProducedAtMs, and the partition their listens come from. Song ids and contexts
 /// are interned, so millions of listens cost one string per distinct song. Single-threaded.
 /// </summary>
@@ -30,7 +31,10 @@ public sealed class MemberActivity
         }
         var context = Intern(new ListeningContext(listen.SourceSystemTab, listen.SourceScreenName, listen.SourceType));
         state.Contexts[context] = state.Contexts.GetValueOrDefault(context) + 1;
-        state.Heard.Add(Intern(listen.SongId));
+        var song = Intern(listen.SongId);
+        state.Heard.Add(song);
+        Array.Copy(state.Recent, 0, state.Recent, 1, RecentSongs - 1);
+        state.Recent[0] = song;
         state.NewestProducedAtMs = Math.Max(state.NewestProducedAtMs, listen.ProducedAtMs);
         state.Partition = partition;
         Listens++;
@@ -68,8 +72,15 @@ public sealed class MemberActivity
         return gone.Count;
     }
 
+    /// <summary>Recent songs kept per member, for the listen head's member vector (models use up to this many).</summary>
+    public const int RecentSongs = 20;
+
+    /// <summary>The member's last RecentSongs songs, most recent first (fewer when they heard fewer).</summary>
+    public IReadOnlyList<string> Recent(string msno) =>
+        _members.TryGetValue(msno, out var state) ? state.Recent.TakeWhile(s => s is not null).Select(s => s!).ToArray() : [];
+
     public MemberToScore ToScore(string msno, ListeningContext fallback) =>
-        new(msno, UsualContext(msno, fallback), Heard(msno), NewestProducedAtMs(msno));
+        new(msno, UsualContext(msno, fallback), Heard(msno), NewestProducedAtMs(msno)) { Recent = Recent(msno) };
 
     string Intern(string id)
     {
@@ -89,6 +100,7 @@ public sealed class MemberActivity
     {
         public readonly Dictionary<ListeningContext, int> Contexts = new();
         public readonly HashSet<string> Heard = new(StringComparer.Ordinal);
+        public readonly string?[] Recent = new string?[RecentSongs];
         public long NewestProducedAtMs;
         public int Partition;
     }

@@ -29,10 +29,14 @@ public sealed class ListScorer(ScoringOptions options)
         int n = members.Count;
         var userRows = new int[n];
         var heard = new HashSet<int>?[n];
+        var history = new long[n][];
+        var historyKey = new long[n];
         for (int i = 0; i < n; i++)
         {
             userRows[i] = model.UserRow(members[i].Msno);
             if (Options.ExcludeHeard) heard[i] = Rows(model, members[i].Heard);
+            history[i] = model.HistoryRows(members[i].Recent);
+            historyKey[i] = ScoringModel.HistoryKey(history[i]);
         }
 
         // every list asked for; those ranked before by this model from the same inputs are reused as they
@@ -48,10 +52,10 @@ public sealed class ListScorer(ScoringOptions options)
         for (int w = 0; w < wanted.Count; w++)
         {
             var (i, _, context) = wanted[w];
-            if (Cacheable(userRows[i]) && model.TryGetRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, out var cached)) items[w] = cached;
+            if (Cacheable(userRows[i]) && model.TryGetRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, historyKey[i], out var cached)) items[w] = cached;
             else todo.Add(w);
         }
-        if (todo.Count > 0) Rank(model, userRows, heard, wanted, todo, extraSongIds, items);
+        if (todo.Count > 0) Rank(model, userRows, heard, history, historyKey, wanted, todo, extraSongIds, items);
         ListsReused += wanted.Count - todo.Count;
 
         var lists = new List<RecommendationList>(wanted.Count);
@@ -69,12 +73,12 @@ public sealed class ListScorer(ScoringOptions options)
     // the unknown row stands for many members: with heard songs left out, its list is each one's own
     bool Cacheable(int userRow) => !Options.ExcludeHeard || userRow != 0;
 
-    void Rank(ScoringModel model, int[] userRows, HashSet<int>?[] heard,
+    void Rank(ScoringModel model, int[] userRows, HashSet<int>?[] heard, long[][] history, long[] historyKey,
         List<(int Member, string Name, ListeningContext Context)> wanted, List<int> todo, IReadOnlyList<string> extraSongIds, RecommendedSong[][] items)
     {
         _candidateTime.Start();
-        var keys = todo.Select(w => (userRows[wanted[w].Member], wanted[w].Context)).ToArray();
-        var queries = model.HasListenHead ? model.ListenQueries(keys) : null;
+        var keys = todo.Select(w => (userRows[wanted[w].Member], wanted[w].Context, historyKey[wanted[w].Member])).ToArray();
+        var queries = model.HasListenHead ? model.ListenQueries(todo.Select(w => (userRows[wanted[w].Member], wanted[w].Context, history[wanted[w].Member])).ToArray()) : null;
         var found = Candidates(model, keys, todo.Select(w => heard[wanted[w].Member]).ToArray(), queries);
         _candidateTime.Stop();
         var extras = Rows(model, extraSongIds);
@@ -135,7 +139,7 @@ public sealed class ListScorer(ScoringOptions options)
             for (int j = 0; j < list.Length; j++) list[j] = new RecommendedSong(model.SongId(ranked.Songs[j]), ranked.Scores[j]);
             items[w] = list;
             var (i, _, context) = wanted[w];
-            if (Cacheable(userRows[i])) model.CacheRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, list);
+            if (Cacheable(userRows[i])) model.CacheRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, historyKey[i], list);
         }
         _rankTime.Stop();
     }
@@ -156,14 +160,14 @@ public sealed class ListScorer(ScoringOptions options)
     /// Each (member, context)'s candidate rows: from the model's cache, else by the candidate kernel
     /// in blocks: the listen head's member-in-context vectors (queries), or the GMF user vectors.
     /// </summary>
-    int[][] Candidates(ScoringModel model, (int UserRow, ListeningContext Context)[] keys, HashSet<int>?[] heard, float[]? queries)
+    int[][] Candidates(ScoringModel model, (int UserRow, ListeningContext Context, long History)[] keys, HashSet<int>?[] heard, float[]? queries)
     {
         var result = new int[keys.Length][];
         var missing = new List<int>();
         for (int i = 0; i < keys.Length; i++)
         {
             // a cached list was computed before the member's newest listens: drop what they heard since
-            if (model.TryGetCandidates(keys[i].UserRow, keys[i].Context, out var cached)) result[i] = heard[i] is { } h ? cached.Where(s => !h.Contains(s)).ToArray() : cached;
+            if (model.TryGetCandidates(keys[i].UserRow, keys[i].Context, keys[i].History, out var cached)) result[i] = heard[i] is { } h ? cached.Where(s => !h.Contains(s)).ToArray() : cached;
             else missing.Add(i);
         }
         for (int start = 0; start < missing.Count; start += Options.CandidateBlock)
@@ -181,10 +185,10 @@ public sealed class ListScorer(ScoringOptions options)
             else top = CandidateStage.TopByDotProduct(model, block.Select(i => keys[i].UserRow).ToArray(), exclude, Options.Candidates);
             for (int j = 0; j < block.Length; j++)
             {
-                var (row, context) = keys[block[j]];
+                var (row, context, recent) = keys[block[j]];
                 result[block[j]] = top[j];
                 // the unknown row stands for many members: its candidates depend on no one's history
-                if (!Options.ExcludeHeard || row != 0) model.CacheCandidates(row, context, top[j]);
+                if (!Options.ExcludeHeard || row != 0) model.CacheCandidates(row, context, recent, top[j]);
             }
         }
         return result;

@@ -17,8 +17,8 @@ public sealed class ScoringModel : IDisposable
     readonly Tensor _songsT;
     readonly Tensor _songBias;
     readonly DotProductFactors _factors;
-    readonly Dictionary<(int User, ListeningContext Context), int[]> _candidates = new();
-    readonly Dictionary<(int User, ListeningContext Context), float[]> _queries = new();
+    readonly Dictionary<(int User, ListeningContext Context, long History), int[]> _candidates = new();
+    readonly Dictionary<(int User, ListeningContext Context, long History), float[]> _queries = new();
     readonly Dictionary<(int User, ListeningContext Context), Dictionary<int, float>> _scores = new();
     readonly Dictionary<(ListeningContext Context, int Count), int[]> _priors = new();
     readonly Dictionary<(int User, ListeningContext Context), RankedList> _ranked = new();
@@ -74,31 +74,55 @@ public sealed class ScoringModel : IDisposable
     /// <summary>The GMF part's song vectors, the candidate stage of a model without a listen head.</summary>
     public SongIndex GmfSongs { get; }
 
-    /// <summary>
-    /// The listen head's vectors of (user row, context) pairs, computed for those not asked before
-    /// (a member's vector depends only on the model, their metadata and the context) and cached.
-    /// Row-major [n x ListenDim].
-    /// </summary>
-    public float[] ListenQueries(IReadOnlyList<(int UserRow, ListeningContext Context)> members)
+    /// <summary>Recent songs per member the listen head sees (0: none, or no listen head).</summary>
+    public int HistoryLength => HasListenHead ? ((IListenModel)Bundle.Model).HistoryLength : 0;
+
+    /// <summary>The model's rows of a member's recent songs (most recent first), HistoryLength long, 0 for unknown songs and padding.</summary>
+    public long[] HistoryRows(IReadOnlyList<string> recent)
     {
-        int dim = ListenSongs!.Dim;
-        var missing = members.Where(m => !_queries.ContainsKey(m)).Distinct().ToArray();
+        var rows = new long[HistoryLength];
+        for (int i = 0; i < rows.Length && i < recent.Count; i++) rows[i] = SongRow(recent[i]);
+        return rows;
+    }
+
+    /// <summary>A key of a history for the caches (FNV-1a over the rows; 0: nothing known).</summary>
+    public static long HistoryKey(long[] rows)
+    {
+        if (rows.All(r => r == 0)) return 0;
+        ulong hash = 14695981039346656037UL;
+        foreach (long r in rows) hash = (hash ^ (ulong)r) * 1099511628211UL;
+        return (long)hash | 1;
+    }
+
+    /// <summary>
+    /// The listen head's vectors of members (user row, context, recent song rows), computed for those
+    /// not asked before (a member's vector depends only on the model, their metadata, the context and
+    /// the recent songs) and cached. Row-major [n x ListenDim].
+    /// </summary>
+    public float[] ListenQueries(IReadOnlyList<(int UserRow, ListeningContext Context, long[] History)> members)
+    {
+        int dim = ListenSongs!.Dim, length = HistoryLength;
+        var keys = members.Select(m => (m.UserRow, m.Context, HistoryKey(m.History))).ToArray();
+        var missing = Enumerable.Range(0, members.Count).Where(i => !_queries.ContainsKey(keys[i])).DistinctBy(i => keys[i]).ToArray();
         if (missing.Length > 0)
         {
             int columns = FeatureLayout.Columns;
             var rows = new long[missing.Length * columns];
+            var history = new long[missing.Length * length];
             for (int i = 0; i < missing.Length; i++)
             {
-                var (user, ctx) = missing[i];
+                var (user, ctx, recent) = members[missing[i]];
                 var one = Features.EncodeCandidates(user, [0], ctx.Tab, ctx.Screen, ctx.Type);
                 for (int c = 0; c < columns; c++) rows[i * columns + c] = one.Columns[c][0];
+                Array.Copy(recent, 0, history, i * length, length);
             }
             using var scope = torch.NewDisposeScope();
-            var vectors = ((IListenModel)Bundle.Model).ListenMembers(torch.tensor(rows, [missing.Length, columns])).contiguous().data<float>().ToArray();
-            for (int i = 0; i < missing.Length; i++) _queries[missing[i]] = vectors.AsSpan(i * dim, dim).ToArray();
+            var vectors = ((IListenModel)Bundle.Model).ListenMembers(torch.tensor(rows, [missing.Length, columns]),
+                length == 0 ? null : torch.tensor(history, [missing.Length, length])).contiguous().data<float>().ToArray();
+            for (int i = 0; i < missing.Length; i++) _queries[keys[missing[i]]] = vectors.AsSpan(i * dim, dim).ToArray();
         }
         var result = new float[members.Count * dim];
-        for (int i = 0; i < members.Count; i++) _queries[members[i]].CopyTo(result, i * dim);
+        for (int i = 0; i < members.Count; i++) _queries[keys[i]].CopyTo(result, i * dim);
         return result;
     }
 
@@ -142,9 +166,11 @@ public sealed class ScoringModel : IDisposable
     public string SongId(int row) => Features[Field.Song].KeyOf(row);
 
     /// <summary>Candidates of a member in a context (a model without a listen head has the same candidates in every context).</summary>
-    internal bool TryGetCandidates(int userRow, ListeningContext context, out int[] candidates) => _candidates.TryGetValue((userRow, CandidateContext(context)), out candidates!);
+    internal bool TryGetCandidates(int userRow, ListeningContext context, long history, out int[] candidates) =>
+        _candidates.TryGetValue((userRow, CandidateContext(context), history), out candidates!);
 
-    internal void CacheCandidates(int userRow, ListeningContext context, int[] candidates) => _candidates[(userRow, CandidateContext(context))] = candidates;
+    internal void CacheCandidates(int userRow, ListeningContext context, long history, int[] candidates) =>
+        _candidates[(userRow, CandidateContext(context), history)] = candidates;
 
     ListeningContext CandidateContext(ListeningContext context) => HasListenHead ? context : Neutral;
 
@@ -203,21 +229,23 @@ public sealed class ScoringModel : IDisposable
     /// <summary>
     /// The last list ranked for a user row in a context, and what it was ranked from: the extra songs
     /// (by reference: the Scorer replaces the list when it recomputes them) and how many songs the
-    /// member had heard (only when heard songs are left out; a member's heard set only grows). A fresh
+    /// member had heard (only when heard songs are left out; a member's heard set only grows), and the key
+    /// of the recent songs the listen head saw. A fresh
     /// re-score with the same inputs gets the same list back without building or ranking candidates.
     /// </summary>
-    internal sealed record RankedList(IReadOnlyList<string> Extras, int HeardCount, RecommendedSong[] Items);
+    internal sealed record RankedList(IReadOnlyList<string> Extras, int HeardCount, long History, RecommendedSong[] Items);
 
-    internal bool TryGetRanked(int userRow, ListeningContext context, IReadOnlyList<string> extras, int heardCount, out RecommendedSong[] items)
+    internal bool TryGetRanked(int userRow, ListeningContext context, IReadOnlyList<string> extras, int heardCount, long history, out RecommendedSong[] items)
     {
         items = null!;
-        if (!_ranked.TryGetValue((userRow, context), out var last) || !ReferenceEquals(last.Extras, extras) || last.HeardCount != heardCount) return false;
+        if (!_ranked.TryGetValue((userRow, context), out var last) || !ReferenceEquals(last.Extras, extras) || last.HeardCount != heardCount
+            || last.History != history) return false;
         items = last.Items;
         return true;
     }
 
-    internal void CacheRanked(int userRow, ListeningContext context, IReadOnlyList<string> extras, int heardCount, RecommendedSong[] items) =>
-        _ranked[(userRow, context)] = new RankedList(extras, heardCount, items);
+    internal void CacheRanked(int userRow, ListeningContext context, IReadOnlyList<string> extras, int heardCount, long history, RecommendedSong[] items) =>
+        _ranked[(userRow, context)] = new RankedList(extras, heardCount, history, items);
 
     public long CachedScores => _scores.Values.Sum(s => (long)s.Count);
 

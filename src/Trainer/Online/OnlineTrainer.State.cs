@@ -11,7 +11,9 @@ public sealed partial class OnlineTrainer
 {
     public const string OptimizerSection = "optimizer";
     public const string TrainerSection = "trainer";
-    const string StateMagic = "kkboxncf-online-trainer-v1";
+    // v2: pending listens carry their recent songs, and the member history follows the latency histogram
+    const string StateMagic = "kkboxncf-online-trainer-v2";
+    const string StateMagicV1 = "kkboxncf-online-trainer-v1";
 
     /// <summary>The sections a checkpoint of this trainer holds (besides the manifest).</summary>
     public IEnumerable<CheckpointSection> Sections() =>
@@ -46,11 +48,13 @@ public sealed partial class OnlineTrainer
             var bytes = Messages.Encode(p.Listen);
             w.Write(bytes.Length);
             w.Write(bytes);
+            foreach (long song in p.History) w.Write(song);
         }
         _users.Write(w);
         _songs.Write(w);
         Metrics.Write(w);
         Latency.Write(w);
+        _history.Write(w);
     }
 
     /// <summary>
@@ -76,20 +80,27 @@ public sealed partial class OnlineTrainer
             return contents.Parse(TrainerSection, s =>
             {
                 using var r = new BinaryReader(s, System.Text.Encoding.UTF8, leaveOpen: true);
-                if (r.ReadString() != StateMagic) throw new InvalidDataException("not an online trainer state");
+                string magic = r.ReadString();
+                if (magic == StateMagicV1) throw new InvalidDataException("an online trainer state from before the listen head's member history; start the Trainer from a fresh checkpoint directory");
+                if (magic != StateMagic) throw new InvalidDataException("not an online trainer state");
+                int length = bundle.Model is IListenModel head ? head.HistoryLength : 0;
                 long position = r.ReadInt64(), trained = r.ReadInt64(), unlabeled = r.ReadInt64(), ru = r.ReadInt64(), rs = r.ReadInt64();
                 int pending = r.ReadInt32();
                 var queue = new List<PendingListen>(pending);
                 for (int i = 0; i < pending; i++)
                 {
                     long at = r.ReadInt64();
-                    queue.Add(new PendingListen(at, Messages.Decode<ListenRecorded>(r.ReadBytes(r.ReadInt32()))));
+                    var listen = Messages.Decode<ListenRecorded>(r.ReadBytes(r.ReadInt32()));
+                    var recent = new long[length];
+                    for (int j = 0; j < length; j++) recent[j] = r.ReadInt64();
+                    queue.Add(new PendingListen(at, listen, recent));
                 }
                 var users = LruRows.Read(r);
                 var songs = LruRows.Read(r);
                 var metrics = PrequentialMetrics.Read(r);
                 var latency = LatencyHistogram.Read(r);
-                var trainer = new OnlineTrainer(options, bundle.Features, bundle.Model, fitter, metrics, latency, users, songs)
+                var history = MemberHistory.Read(r);
+                var trainer = new OnlineTrainer(options, bundle.Features, bundle.Model, fitter, metrics, latency, users, songs, history)
                 {
                     Position = position,
                     Trained = trained,

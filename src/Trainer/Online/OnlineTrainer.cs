@@ -23,10 +23,14 @@ public sealed partial class OnlineTrainer : IDisposable
     readonly Queue<PendingListen> _pending = new();
     readonly LruRows _users;
     readonly LruRows _songs;
+    readonly MemberHistory _history;
 
     OnlineTrainer(OnlineTrainerOptions options, FeatureSpace space, RecModel model, ModelFitter fitter,
-        PrequentialMetrics metrics, LatencyHistogram latency, LruRows users, LruRows songs)
+        PrequentialMetrics metrics, LatencyHistogram latency, LruRows users, LruRows songs, MemberHistory? history = null)
     {
+        _history = history ?? new MemberHistory(model is IListenModel listen ? listen.HistoryLength : 0);
+        if (_history.Length != (model is IListenModel l ? l.HistoryLength : 0))
+            throw new ArgumentException($"the member history keeps {_history.Length} songs, the model's listen head {(model as IListenModel)?.HistoryLength ?? 0}");
         Options = options;
         Space = space;
         Model = model;
@@ -69,7 +73,7 @@ public sealed partial class OnlineTrainer : IDisposable
     {
         int[] card = FeatureLayout.Fields.Select(_ => o.NDim + 1).ToArray();
         int[] capacity = FeatureLayout.Fields.Select(f => f switch { Field.User => 1024, Field.Song => 4096, _ => 64 }).ToArray();
-        return new ModelShape(o.Kind, o.NDim, card, capacity, o.NDim + 1, 64, 0.1, o.Kind == ModelKind.Ncf ? o.ListenDim : 0);
+        return new ModelShape(o.Kind, o.NDim, card, capacity, o.NDim + 1, 64, 0.1, o.Kind == ModelKind.Ncf ? o.ListenDim : 0, o.HistoryLength);
     }
 
     public OnlineTrainerOptions Options { get; }
@@ -149,19 +153,30 @@ public sealed partial class OnlineTrainer : IDisposable
         int[] forgetAfter = [];
         long start = Position;
         Position += batch.Count;
+        var recent = RecentSongs(encoded);
+        int length = _history.Length;
+        long[] history;
         if (Options.LabelDelay == 0)
         {
             var positions = Enumerable.Range(0, batch.Count).Where(i => batch[i].HasLabel).ToArray();
             ready = positions.Select(i => batch[i]).ToArray();
             train = positions.Length == batch.Count ? encoded : encoded.Select(positions);
+            history = positions.Length == batch.Count ? recent : positions.SelectMany(i => recent.AsSpan(i * length, length).ToArray()).ToArray();
         }
         else
         {
             for (int i = 0; i < batch.Count; i++)
-                if (batch[i].HasLabel) _pending.Enqueue(new PendingListen(start + i + 1, batch[i]));
+                if (batch[i].HasLabel) _pending.Enqueue(new PendingListen(start + i + 1, batch[i], recent.AsSpan(i * length, length).ToArray()));
             var due = new List<ListenRecorded>();
-            while (_pending.Count > 0 && _pending.Peek().Position + Options.LabelDelay <= Position) due.Add(_pending.Dequeue().Listen);
+            var dueHistory = new List<long>();
+            while (_pending.Count > 0 && _pending.Peek().Position + Options.LabelDelay <= Position)
+            {
+                var p = _pending.Dequeue();
+                due.Add(p.Listen);
+                dueHistory.AddRange(p.History);
+            }
             ready = due;
+            history = dueHistory.ToArray();
             // ids may have been recycled or metadata changed since they were scored: register and encode them now
             var recycled = new List<(Field, int)>();
             Register(due, recycled);
@@ -170,8 +185,38 @@ public sealed partial class OnlineTrainer : IDisposable
             recycledSongs += recycled.Count(r => r.Item1 == Field.Song);
             forgetAfter = RecycledMembers(recycled);
         }
-        return new ScoredBatch(batch.Count, labeled, scores, inTraining, encoded.Column(Field.User), batch, ready, train, recycledSongs,
+        return new ScoredBatch(batch.Count, labeled, scores, inTraining, encoded.Column(Field.User), batch, ready, train, history, recycledSongs,
             RecycledMembers(prepared.Recycled), forgetAfter, prepared.Seconds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Each event's member's recent songs before it (row-major [events x length]), in stream order, and
+    /// the events' songs added to the history: what the listen head sees for each of them.
+    /// </summary>
+    long[] RecentSongs(EncodedDataset encoded)
+    {
+        int length = _history.Length;
+        if (length == 0) return [];
+        var users = encoded.Column(Field.User);
+        var songs = encoded.Column(Field.Song);
+        var result = new long[encoded.Count * length];
+        for (int i = 0; i < encoded.Count; i++)
+        {
+            _history.CopyTo(users[i], result.AsSpan(i * length, length));
+            _history.Add(users[i], songs[i]);
+        }
+        return result;
+    }
+
+    /// <summary>Members whose recent songs the listen head knows.</summary>
+    public int MembersWithHistory => _history.Members;
+
+    /// <summary>The member's recent song rows, most recent first, 0-padded (the listen head's input for them now).</summary>
+    public long[] RecentSongsOf(int userRow)
+    {
+        var result = new long[_history.Length];
+        _history.CopyTo(userRow, result);
+        return result;
     }
 
     static int[] RecycledMembers(IReadOnlyList<(Field Field, int Row)> recycled) =>
@@ -201,7 +246,7 @@ public sealed partial class OnlineTrainer : IDisposable
         var train = scored.Train;
         double loss = double.NaN;
         if (train.Count > 0)
-            for (int pass = 0; pass < Options.Passes; pass++) loss = Fitter.TrainMicroBatch(train, pass == 0 && scored.ScoredInTraining ? scored.Scores : null);
+            for (int pass = 0; pass < Options.Passes; pass++) loss = Fitter.TrainMicroBatch(train, pass == 0 && scored.ScoredInTraining ? scored.Scores : null, scored.History.Length == 0 ? null : scored.History);
         Trained += train.Count;
         long now = nowMs();
         var latencies = scored.Ready.Select(l => (double)(now - l.ProducedAtMs)).Order().ToArray();
@@ -222,6 +267,7 @@ public sealed partial class OnlineTrainer : IDisposable
         {
             ModelRows.ResetToUnknown(Model, field, row);
             if (field == Field.Song) Fitter.Frequency.Forget(row);
+            else if (field == Field.User) _history.Forget(row);
         }
     }
 

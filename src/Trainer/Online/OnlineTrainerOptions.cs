@@ -12,6 +12,8 @@ public sealed record OnlineTrainerOptions
     public int ListenDim { get; init; } = 16;
     /// <summary>Weight of the listen objective (sampled softmax over each step's listens) beside the replay BCE.</summary>
     public double ListenWeight { get; init; } = 1.0;
+    /// <summary>Songs of a member's recent listens the listen head's member vector sees (0: none).</summary>
+    public int HistoryLength { get; init; } = 5;
     public int Seed { get; init; } = 42;
     public double LearningRate { get; init; } = 0.001;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>

@@ -6,7 +6,8 @@ namespace KkboxNcf.Trainer.Online;
 /// <summary>
 /// A micro-batch after OnlineTrainer.Score: the prequential score and user row of each of its Listens
 /// (for Record; when ScoredInTraining, Train writes the scores), the user rows recycled before and
-/// after them (their per-member metrics start over), and what is ready to train on (Ready, encoded as Train).
+/// after them (their per-member metrics start over), and what is ready to train on (Ready, encoded as
+/// Train, with each one's recent songs for the listen head as History: row-major [Ready x length]).
 /// </summary>
 public sealed record ScoredBatch(
     int Events,
@@ -17,6 +18,7 @@ public sealed record ScoredBatch(
     IReadOnlyList<ListenRecorded> Listens,
     IReadOnlyList<ListenRecorded> Ready,
     EncodedDataset Train,
+    long[] History,
     int RecycledSongs,
     int[] MembersRecycledBefore,
     int[] MembersRecycledAfter,
