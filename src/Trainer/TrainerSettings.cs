@@ -38,7 +38,7 @@ public sealed class TrainerSettings : ISettings
     /// <summary>Weight of the listen objective beside the replay BCE.</summary>
     public double ListenWeight { get; set; } = 1.0;
     /// <summary>Songs of a member's recent listens the listen head's member vector sees (0: none).</summary>
-    public int HistoryLength { get; set; } = 5;
+    public int HistoryLength { get; set; } = 10;
     public int Seed { get; set; } = 42;
     public double LearningRate { get; set; } = 0.001;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>

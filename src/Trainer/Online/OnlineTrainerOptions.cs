@@ -13,7 +13,7 @@ public sealed record OnlineTrainerOptions
     /// <summary>Weight of the listen objective (sampled softmax over each step's listens) beside the replay BCE.</summary>
     public double ListenWeight { get; init; } = 1.0;
     /// <summary>Songs of a member's recent listens the listen head's member vector sees (0: none).</summary>
-    public int HistoryLength { get; init; } = 5;
+    public int HistoryLength { get; init; } = 10;
     public int Seed { get; init; } = 42;
     public double LearningRate { get; init; } = 0.001;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>
