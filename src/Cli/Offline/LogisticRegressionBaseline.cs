@@ -15,7 +15,7 @@ namespace KkboxNcf.Cli.Offline;
 /// </summary>
 public sealed class LogisticRegressionBaseline(int seed, IReadOnlyList<float> l2Grid)
 {
-    public static readonly float[] DefaultL2Grid = [0.01f, 0.1f, 1f, 4f, 16f, 64f];
+    public static readonly float[] DefaultL2Grid = [1f, 4f, 16f, 64f, 256f];
 
     public string Summary { get; private set; } = "";
 

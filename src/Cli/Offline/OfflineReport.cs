@@ -85,10 +85,11 @@ public static class OfflineReport
         foreach (var m in models)
         {
             md.AppendLine($"- **{m.Name}** ({m.Settings}; {m.TrainSeconds:F0} s): " + (m.Epochs.Count == 0 ? "" :
-                string.Join("; ", m.Epochs.Select(e => $"epoch {e.Epoch} train {F(e.TrainLoss)} / valid {F(e.ValidLoss)}{(e.Improved ? "*" : "")}"))));
+                string.Join("; ", m.Epochs.Select(e => $"epoch {e.Epoch} train {F(e.TrainLoss)} / valid {F(e.ValidLoss)}, valid AUC {F(e.ValidAuc)}{(e.Improved ? "*" : "")}"))));
         }
         md.AppendLine();
-        md.AppendLine("(* = best validation loss so far; training stops after the patience runs out and keeps the best epoch's weights.)");
+        md.AppendLine("(* = best validation AUC so far; training stops after the patience runs out and keeps the best epoch's weights. " +
+            "A neural model's line is its chosen setting's; the settings tried and their validation AUCs follow the chosen ones.)");
         md.AppendLine();
         md.AppendLine("## Charts");
         md.AppendLine();
