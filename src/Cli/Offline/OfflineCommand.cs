@@ -109,7 +109,7 @@ public sealed class OfflineCommand : ICommand
         if (truth is not null) log.WriteLine($"best reachable test AUC (truth): {truth.Test.Auc:F4}");
 
         var charts = OfflineCharts.Write(Path.Combine(outDir, "charts"), outcomes);
-        OfflineReport.Write(outDir, options, dataset, outcomes, truth, failures, charts, clock.Elapsed.TotalSeconds);
+        OfflineReport.Write(outDir, options, dataset, outcomes, truth, failures, charts, clock.Elapsed.TotalSeconds, runner.InputSummary);
         log.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and {charts.Count} charts in {clock.Elapsed.TotalSeconds:F0} s");
         return Task.FromResult(failures.Count == 0 ? 0 : 1);
     }

@@ -25,10 +25,15 @@ public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
         if (_inputs is { } cached) return cached;
         var rare = RareValues.Fit(data.Train, options.MinCount);
         _inputs = (rare, rare.Apply(data.Train), rare.Apply(data.Valid), rare.Apply(data.Test));
-        log.WriteLine($"min count {options.MinCount}: {rare.KeptRows(Field.User):N0} members and {rare.KeptRows(Field.Song):N0} songs keep their own row; " +
-            $"test rows whose member / song is the unknown row: {Share(data.Test, rare, Field.User):P0} / {Share(data.Test, rare, Field.Song):P0}");
+        InputSummary = $"Every model's inputs keep a member, song or metadata value only when the train rows hold it at least {options.MinCount} times " +
+            $"(else the unknown row): {rare.KeptRows(Field.User):N0} members and {rare.KeptRows(Field.Song):N0} songs keep their own row; " +
+            $"test rows whose member / song is the unknown row: {Share(data.Test, rare, Field.User):P0} / {Share(data.Test, rare, Field.Song):P0}.";
+        log.WriteLine(InputSummary);
         return _inputs.Value;
     }
+
+    /// <summary>What the rare-value cut did to the inputs (null until Inputs or Run was called).</summary>
+    public string? InputSummary { get; private set; }
 
     static double Share(EncodedDataset d, RareValues rare, Field f) =>
         d.Count == 0 ? 0 : (double)(rare.Mapped(d, f) + d.Column(f).Count(r => r == Vocabulary.UnknownRow)) / d.Count;
