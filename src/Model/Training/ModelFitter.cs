@@ -9,7 +9,7 @@ namespace KkboxNcf.Model.Training;
 
 /// <summary>
 /// Trains a RecModel with binary cross entropy: one micro-batch at a time (the streaming Trainer)
-/// or epochs with early stopping on the validation loss (offline). Row-sparse mode trains the
+/// or epochs with early stopping on the validation loss or AUC (offline). Row-sparse mode trains the
 /// embedding tables with LazyAdam and the layers with dense Adam; otherwise dense Adam over all.
 /// </summary>
 public sealed class ModelFitter : IDisposable
