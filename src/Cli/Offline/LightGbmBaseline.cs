@@ -14,7 +14,8 @@ namespace KkboxNcf.Cli.Offline;
 /// </summary>
 public sealed class LightGbmBaseline(int seed, int iterations = 500, int leaves = 63, double learningRate = 0.1)
 {
-    static readonly string[] Inputs = FeatureLayout.Fields.Select(FeatureLayout.Name).Append("genre").ToArray();
+    /// <summary>The one-hot encoded input columns (each single-valued field and the first genre), as Row names them.</summary>
+    internal static readonly string[] Inputs = FeatureLayout.Fields.Select(FeatureLayout.Name).Append("genre").ToArray();
 
     public string Summary { get; private set; } = "";
 
@@ -45,7 +46,7 @@ public sealed class LightGbmBaseline(int seed, int iterations = 500, int leaves 
         return scored.GetColumn<float>("Probability").ToArray();
     }
 
-    static IEnumerable<Row> Rows(EncodedDataset d)
+    internal static IEnumerable<Row> Rows(EncodedDataset d)
     {
         for (int i = 0; i < d.Count; i++)
         {
@@ -57,7 +58,7 @@ public sealed class LightGbmBaseline(int seed, int iterations = 500, int leaves 
     }
 
     // ML.NET reads a class's public fields as columns; one per field (names as in Inputs).
-    sealed class Row(float[] f, bool label)
+    internal sealed class Row(float[] f, bool label)
     {
         public bool Label = label;
         public float user = f[0], song = f[1], city = f[2], gender = f[3], registered_via = f[4], age_bucket = f[5];

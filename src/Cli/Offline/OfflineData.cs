@@ -15,7 +15,8 @@ public sealed record OfflineData(
     FeatureSpace Space, EncodedDataset Train, EncodedDataset Valid, EncodedDataset Test,
     float[]? TestTruth, ReadReport Report, IReadOnlyDictionary<string, long> Unseen)
 {
-    public static OfflineData Load(string dir, bool timeSplit, int seed, TextWriter log, CancellationToken ct)
+    /// <param name="maxRows">Read only the first this many labelled listens of train.csv (0: all).</param>
+    public static OfflineData Load(string dir, bool timeSplit, int seed, TextWriter log, CancellationToken ct, int maxRows = 0)
     {
         string Path(string name) => System.IO.Path.Combine(dir, name);
         foreach (var required in new[] { "train.csv", "members.csv", "songs.csv" })
@@ -28,7 +29,8 @@ public sealed record OfflineData(
         if (File.Exists(Path("song_extra_info.csv")))
             foreach (var e in KkboxReader.ReadSongExtras(Path("song_extra_info.csv"), report, ct)) country[e.SongId] = e.Country;
         foreach (var s in KkboxReader.ReadSongs(Path("songs.csv"), report, ct)) space.AddSong(s, country.GetValueOrDefault(s.SongId, ""));
-        var listens = KkboxReader.ReadListens(Path("train.csv"), report, ct).Where(l => l.HasLabel).ToList();
+        var labelled = KkboxReader.ReadListens(Path("train.csv"), report, ct).Where(l => l.HasLabel);
+        var listens = (maxRows > 0 ? labelled.Take(maxRows) : labelled).ToList();
         rejects.Flush();
         rejects.Dispose();
         log.WriteLine($"read {listens.Count:N0} labelled listens, {space[Field.User].Count - 1:N0} members, {space[Field.Song].Count - 1:N0} songs; {report.TotalRejected:N0} rows rejected");

@@ -17,7 +17,7 @@ public static class OfflineReport
     };
 
     public static void Write(string dir, OfflineOptions options, OfflineData data, IReadOnlyList<ModelOutcome> models, ModelOutcome? truth,
-        IReadOnlyDictionary<string, string> failures, IReadOnlyList<string> charts, double totalSeconds)
+        IReadOnlyDictionary<string, string> failures, IReadOnlyList<string> charts, double totalSeconds, string? inputs = null)
     {
         Directory.CreateDirectory(dir);
         var json = new Dictionary<string, object?>
@@ -27,6 +27,7 @@ public static class OfflineReport
             ["examples"] = new { train = data.Train.Count, valid = data.Valid.Count, test = data.Test.Count },
             ["cardinalities"] = data.Space.Cardinalities,
             ["unseen_in_valid_and_test"] = data.Unseen,
+            ["model_inputs"] = inputs,
             ["rows_rejected"] = data.Report.TotalRejected,
             ["training"] = options.Training,
             ["n_dim"] = options.NDim,
@@ -37,13 +38,13 @@ public static class OfflineReport
             ["seconds"] = totalSeconds,
         };
         File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(json, Json));
-        File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(options, data, models, truth, failures, charts, totalSeconds));
+        File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(options, data, models, truth, failures, charts, totalSeconds, inputs));
     }
 
     static string F(double x) => double.IsNaN(x) ? "n/a" : x.ToString("F4", CultureInfo.InvariantCulture);
 
     static string Markdown(OfflineOptions o, OfflineData data, IReadOnlyList<ModelOutcome> models, ModelOutcome? truth,
-        IReadOnlyDictionary<string, string> failures, IReadOnlyList<string> charts, double totalSeconds)
+        IReadOnlyDictionary<string, string> failures, IReadOnlyList<string> charts, double totalSeconds, string? inputs)
     {
         var md = new StringBuilder();
         md.AppendLine("# Offline evaluation");
@@ -52,7 +53,8 @@ public static class OfflineReport
             $"train {data.Train.Count:N0}, validation {data.Valid.Count:N0}, test {data.Test.Count:N0} examples " +
             $"({data.Test.Column(Field.User).Distinct().Count():N0} members in test). {data.Report.TotalRejected:N0} input rows rejected. Run took {totalSeconds:F0} s.");
         if (data.Unseen.Count > 0)
-            md.AppendLine($"Values in validation/test never seen in training (mapped to the unknown row): {string.Join(", ", data.Unseen.Select(u => $"{u.Key} {u.Value:N0}"))}.");
+            md.AppendLine($"Values in validation/test absent from the metadata files and the train rows (mapped to the unknown row): {string.Join(", ", data.Unseen.Select(u => $"{u.Key} {u.Value:N0}"))}.");
+        if (inputs is not null) md.AppendLine(inputs);
         foreach (var (name, error) in failures) md.AppendLine($"**{name} failed** and is missing below: {error}");
         md.AppendLine();
         md.AppendLine("## Test metrics");
@@ -85,10 +87,11 @@ public static class OfflineReport
         foreach (var m in models)
         {
             md.AppendLine($"- **{m.Name}** ({m.Settings}; {m.TrainSeconds:F0} s): " + (m.Epochs.Count == 0 ? "" :
-                string.Join("; ", m.Epochs.Select(e => $"epoch {e.Epoch} train {F(e.TrainLoss)} / valid {F(e.ValidLoss)}{(e.Improved ? "*" : "")}"))));
+                string.Join("; ", m.Epochs.Select(e => $"epoch {e.Epoch} train {F(e.TrainLoss)} / valid {F(e.ValidLoss)}, valid AUC {F(e.ValidAuc)}{(e.Improved ? "*" : "")}"))));
         }
         md.AppendLine();
-        md.AppendLine("(* = best validation loss so far; training stops after the patience runs out and keeps the best epoch's weights.)");
+        md.AppendLine("(* = best validation AUC so far; training stops after the patience runs out and keeps the best epoch's weights. " +
+            "A neural model's line is its chosen setting's; the settings tried and their validation AUCs follow the chosen ones.)");
         md.AppendLine();
         md.AppendLine("## Charts");
         md.AppendLine();

@@ -10,7 +10,7 @@ namespace KkboxNcf.Model.Training;
 
 /// <summary>
 /// Trains a RecModel with binary cross entropy: one micro-batch at a time (the streaming Trainer)
-/// or epochs with early stopping on the validation loss (offline). Row-sparse mode trains the
+/// or epochs with early stopping on the validation loss or AUC (offline). Row-sparse mode trains the
 /// embedding tables with LazyAdam and the layers with dense Adam; otherwise dense Adam over all.
 /// </summary>
 public sealed class ModelFitter : IDisposable
@@ -19,6 +19,7 @@ public sealed class ModelFitter : IDisposable
     readonly DenseAdam _dense;
     readonly LazyAdam? _lazy;
     readonly Generator _shuffle;
+    readonly Generator _dropout;
 
     public ModelFitter(RecModel model, TrainingConfig config)
     {
@@ -32,6 +33,8 @@ public sealed class ModelFitter : IDisposable
         else
             foreach (var table in model.Tables) table.RowSparse = false;
         _shuffle = new Generator((ulong)config.Seed);
+        // its own stream, so switching id dropout on leaves the shuffle order as it was
+        _dropout = new Generator((ulong)config.Seed + 1);
         if (config.Bf16Mlp && !CpuFeatures.HasAvx512Bf16)
             throw new ArgumentException("bf16 MLP products need a CPU with AVX512_BF16; without it they are emulated and slower");
         model.MlpPrecision = config.Bf16Mlp ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -55,8 +58,8 @@ public sealed class ModelFitter : IDisposable
 
     /// <summary>
     /// One optimizer step on a batch: x int64 [B, Columns], y float [B] of 0/1. Returns the mean loss.
-    /// With probabilities, the step's forward pass (the model before this step's update; the models have
-    /// no dropout, so it is the evaluation forward) also writes each example's probability there, from offset.
+    /// With probabilities, each example's probability under the model before this step's update (the
+    /// evaluation forward, on the ids as given) is also written there, from offset.
     /// </summary>
     public float TrainStep(Tensor x, Tensor y, float[]? probabilities = null, int offset = 0, Tensor? history = null)
     {
@@ -65,11 +68,13 @@ public sealed class ModelFitter : IDisposable
         {
             _model.train();
             _dense.ZeroGrad();
+            var input = Config.IdDropout > 0 ? DropIds(x) : x;
             Tensor logits, loss;
             if (LearnsListens)
             {
-                var (replay, listen) = ((IListenModel)_model).ForwardWithListen(x, history);
+                var (replay, listen) = ((IListenModel)_model).ForwardWithListen(input, history);
                 logits = replay;
+                // the frequencies and the masks are of the songs and members as they are, not as dropped
                 var songs = x.select(1, 1);
                 var logGap = Frequency.Step(songs.data<long>().ToArray());
                 var listenLoss = ListenLoss.Compute(listen, x.select(1, 0), songs, logGap);
@@ -78,12 +83,17 @@ public sealed class ModelFitter : IDisposable
             }
             else
             {
-                logits = _model.forward(x);
+                logits = _model.forward(input);
                 loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
             }
             if (probabilities is not null)
-                using (torch.no_grad()) logits.detach().sigmoid().data<float>().CopyTo(probabilities, offset);
+            {
+                // with id dropout the training forward saw altered ids: score the examples as they are
+                var p = Config.IdDropout > 0 ? _model.Predict(x) : logits.detach().sigmoid();
+                using (torch.no_grad()) p.data<float>().CopyTo(probabilities, offset);
+            }
             loss.backward();
+            if (Config.EmbeddingL2 > 0) AddEmbeddingL2();
             _dense.Step();
             _lazy?.Step();
             ExamplesSeen += x.shape[0];
@@ -93,6 +103,30 @@ public sealed class ModelFitter : IDisposable
         {
             // rows gathered by a forward that failed die with this scope: never update from them later
             _lazy?.Discard();
+        }
+    }
+
+    /// <summary>x with its member and song columns each set to the unknown row with probability IdDropout.</summary>
+    Tensor DropIds(Tensor x)
+    {
+        using var _ = torch.no_grad();
+        var drop = torch.rand([x.shape[0], 2], generator: _dropout).lt(Config.IdDropout);
+        var ids = x.narrow(1, 0, 2).masked_fill(drop, Vocabulary.UnknownRow);
+        return torch.cat([ids, x.narrow(1, 2, x.shape[1] - 2)], 1);
+    }
+
+    /// <summary>Adds EmbeddingL2 x row to the gradient of every embedding row this step touched (all rows in dense mode).</summary>
+    void AddEmbeddingL2()
+    {
+        using var _ = torch.no_grad();
+        foreach (var table in _model.Tables)
+        {
+            if (_lazy is null)
+            {
+                table.Weight.grad?.add_(table.Weight, alpha: Config.EmbeddingL2);
+                continue;
+            }
+            foreach (var touched in table.Touched) touched.Values.grad?.add_(touched.Values.detach(), alpha: Config.EmbeddingL2);
         }
     }
 
@@ -124,7 +158,8 @@ public sealed class ModelFitter : IDisposable
 
     /// <summary>
     /// Epochs over train (shuffled with the seeded generator), each followed by the validation log
-    /// loss; stops after Patience epochs without improvement and restores the best epoch's weights.
+    /// loss and AUC; stops after Patience epochs without improvement (of the AUC when StopOnAuc, else
+    /// of the loss) and restores the best epoch's weights.
     /// </summary>
     public IReadOnlyList<EpochResult> Fit(EncodedDataset train, EncodedDataset valid, Action<TrainingProgress>? progress = null,
         CancellationToken ct = default)
@@ -169,12 +204,20 @@ public sealed class ModelFitter : IDisposable
                     }
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
-                double validLoss = valid.Count == 0 ? lossSum / Math.Max(1, done) : Metric.LogLoss(_model.Predict(valid), valid.Labels);
-                bool improved = validLoss < bestLoss;
-                results.Add(new EpochResult(epoch, lossSum / Math.Max(1, done), validLoss, seconds, done / seconds, improved));
+                double validLoss = lossSum / Math.Max(1, done), validAuc = double.NaN;
+                if (valid.Count > 0)
+                {
+                    var p = _model.Predict(valid);
+                    validLoss = Metric.LogLoss(p, valid.Labels);
+                    validAuc = Metric.RocAuc(p, valid.Labels);
+                }
+                // lower is better: the loss, or minus the AUC (a validation set of one class has no AUC: fall back to the loss)
+                double criterion = Config.StopOnAuc && !double.IsNaN(validAuc) ? -validAuc : validLoss;
+                bool improved = criterion < bestLoss;
+                results.Add(new EpochResult(epoch, lossSum / Math.Max(1, done), validLoss, seconds, done / seconds, improved, validAuc));
                 if (improved)
                 {
-                    bestLoss = validLoss;
+                    bestLoss = criterion;
                     sinceBest = 0;
                     DisposeAll(best);
                     best = Snapshot();
@@ -270,5 +313,6 @@ public sealed class ModelFitter : IDisposable
         foreach (var table in _model.Tables) table.RowSparse = false;
         _dense.Dispose();
         _shuffle.Dispose();
+        _dropout.Dispose();
     }
 }

@@ -25,6 +25,29 @@ public sealed record TrainingConfig
     [JsonPropertyName("listen_weight")] public double ListenWeight { get; init; } = 1.0;
 
     /// <summary>
+    /// L2 on the embedding rows a step touched: their gradient gains EmbeddingL2 x the row (lazy weight
+    /// decay, as TensorFlow's embedding L2 in sparse training). A row seen in few batches is pulled
+    /// towards zero between its rare updates, so a member or song heard once does not keep a large
+    /// vector fitted to one label. 0 (the default) is off.
+    /// </summary>
+    [JsonPropertyName("embedding_l2")] public double EmbeddingL2 { get; init; }
+
+    /// <summary>
+    /// The probability that a training example's member id, and independently its song id, is replaced
+    /// by the unknown row for that step. The unknown row then learns the cold member / song, and the
+    /// metadata embeddings learn to carry a prediction without the id, as they must for members and
+    /// songs first seen in test. 0 (the default) is off.
+    /// </summary>
+    [JsonPropertyName("id_dropout")] public double IdDropout { get; init; }
+
+    /// <summary>
+    /// Early stopping (and the epoch kept) on the validation ROC AUC instead of the validation log loss:
+    /// AUC is what the offline comparison ranks models by, and the two can disagree when a model's
+    /// probabilities drift in scale while its ranking still improves.
+    /// </summary>
+    [JsonPropertyName("stop_on_auc")] public bool StopOnAuc { get; init; }
+
+    /// <summary>
     /// The fast configuration: LazyAdam on the embeddings, batch 4096 with the learning rate scaled
     /// up to 0.008. Per example, a rarely seen row gets the same update as at batch 512; the larger
     /// batch spreads the per-step overhead and lets the two cores' matrix products run efficiently.
@@ -38,5 +61,7 @@ public sealed record TrainingConfig
         if (MaxEpochs < 1) throw new ArgumentException("max epochs must be >= 1");
         if (Patience < 0) throw new ArgumentException("patience must be >= 0");
         if (ListenWeight < 0 || double.IsNaN(ListenWeight)) throw new ArgumentException("listen weight must be >= 0");
+        if (EmbeddingL2 < 0) throw new ArgumentException("embedding L2 must be >= 0");
+        if (IdDropout is < 0 or >= 1) throw new ArgumentException("id dropout must be in [0, 1)");
     }
 }

@@ -15,17 +15,19 @@ public class OfflineCommandTests
             string outDir = Path.Combine(dir, "report");
             var synth = TestInfra.Run("dotnet", [TestInfra.Dll("Cli"), "data", "synth", "--size", "tiny", "--out", data]);
             Assert.True(synth.ExitCode == 0, synth.Output);
-            var run = TestInfra.Run("dotnet", [TestInfra.Dll("Cli"), "offline", "--data", data, "--out", outDir, "--epochs", "2"],
+            var run = TestInfra.Run("dotnet", [TestInfra.Dll("Cli"), "offline", "--data", data, "--out", outDir, "--epochs", "2", "--rows", "3000"],
                 timeout: TimeSpan.FromMinutes(3));
             Assert.True(run.ExitCode == 0, run.Output);
 
             string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
-            foreach (var model in new[] { "mf", "mlp", "ncf", "lgbm", "truth" }) Assert.Contains($"| {model} |", report);
+            foreach (var model in new[] { "mf", "mlp", "ncf", "lgbm", "lr", "truth" }) Assert.Contains($"| {model} |", report);
             Assert.Contains("## Reading", report);
 
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
             var models = json.RootElement.GetProperty("models");
-            Assert.Equal(4, models.GetArrayLength());
+            Assert.Equal(5, models.GetArrayLength());
+            var examples = json.RootElement.GetProperty("examples");
+            Assert.Equal(3000, examples.GetProperty("train").GetInt32() + examples.GetProperty("valid").GetInt32() + examples.GetProperty("test").GetInt32());
             foreach (var m in models.EnumerateArray())
             {
                 double auc = m.GetProperty("test").GetProperty("auc").GetDouble();
