@@ -177,6 +177,20 @@ public class OnlineTrainerTests
     }
 
     [Fact]
+    public void TheListenHeadSeesEachMembersRecentSongsAtOnceWhateverTheLabelDelay()
+    {
+        using var t = OnlineTrainer.Create(Small with { HistoryLength = 3, LabelDelay = 50 });
+        t.Process([L("m1", "s1"), L("m2", "s9"), L("m1", "s2")]);
+        t.Process([L("m1", "s3"), L("m1", "s4", target: 0)]);
+        Assert.Equal(0, t.Trained); // no label is known yet
+        long Row(string song) => t.Space[Field.Song].Lookup(song);
+        Assert.Equal([Row("s4"), Row("s3"), Row("s2")], t.RecentSongsOf(t.Space[Field.User].Lookup("m1")));
+        Assert.Equal([Row("s9"), 0, 0], t.RecentSongsOf(t.Space[Field.User].Lookup("m2")));
+        Assert.Equal(2, t.MembersWithHistory);
+        Assert.Equal(3, ((IListenModel)t.Model).HistoryLength);
+    }
+
+    [Fact]
     public void ARestoredTrainerContinuesExactlyAsIfItHadNotStopped()
     {
         // small caps force recycling and a label delay keeps events pending across the checkpoint
