@@ -2,65 +2,122 @@ namespace KkboxNcf.Data.Synth;
 
 /// <summary>
 /// Who listens to what, in which context, row by row in time order (train rows, then test rows).
-/// A train row is a user's first listen of a song, so (user, song) pairs must be distinct. Users
-/// and contexts are drawn per row from the row's own random stream (in parallel); songs are then
-/// drawn per user shard (users are split into a fixed number of shards, each with its own set of
-/// heard pairs, walked in row order), so both cores work and the result does not depend on the
-/// thread count. Everything else per row (probability, label, text) is done when writing.
+/// Members listen in sessions: a visit in one context, of a heavy-tailed length, with a mood that
+/// shifts every replay of the visit (so replays are autocorrelated), playing songs of one focus
+/// artist and of the member's favourite artists (so a member's next song is predictable from their
+/// history and from members with the same favourites). A few sessions are open at once and the
+/// stream switches between them, as the real file interleaves members; some sessions play on
+/// uninterrupted. A member often comes back a few thousand rows later (a day of listening), so a
+/// window of rows holds few members with several listens each, and new members and songs keep
+/// arriving. A train row is a user's first listen of a song, so (user, song) pairs are distinct.
+/// The walk is sequential with one random stream (same seed, same plan); the per-row work of
+/// writing (probability, label, text) stays parallel.
 /// </summary>
 public sealed class ListenPlan
 {
-    const int MaxTries = 40;
-    const int Shards = 16;
-    const double NewReleaseShare = 0.08;
+    const ulong PlanStream = 20;
+    const int MaxTries = 24;
+    const double NewReleaseShare = 0.06;
     const float NewReleaseWindow = 0.04f;
-    const ulong UserDrawStream = 20, SongDrawStream = 21;
+
+    // Interleaving: sessions open at once, and the chance the next row stays in the current one.
+    const int OpenSessions = 5;
+    const double BingeShare = 0.25, BingeStick = 0.94, Stick = 0.5;
+    // Session length: lognormal around a median that grows with the member's activity.
+    const double LengthMedian = 3.0, LengthSigma = 0.9, LengthActivityPower = 0.3;
+    // Coming back: chance of another visit after one, and the mean gap in rows.
+    const double ReturnChance = 0.6, ReturnGapRows = 3_000;
+    // Share of a session's songs from its focus (an artist or a playlist).
+    const double FocusShare = 0.6;
+    // Of the other songs, the share from the member's (or their clusters') artists and playlists; the rest are charts.
+    const double TasteSourceShare = 0.85;
+    public const double MoodSd = 1.8;
 
     public int[] User { get; }
     public int[] Song { get; }
     public byte[] Context { get; }
+    /// <summary>The session's mood: added to the replay logit of every row of the session.</summary>
+    public float[] Mood { get; }
     public long Rows => User.Length;
+
+    struct Session
+    {
+        public int User;
+        public byte Context;
+        public int Left;
+        public double Stick;
+        public float Mood;
+        public int Focus;
+        public double TasteShare;
+        public bool Discovery;
+    }
+
+    readonly SynthCatalog _cat;
+    readonly SynthPopulation _users;
 
     public ListenPlan(SynthSize size, SynthCatalog catalog, SynthPopulation users, ulong seed, Action<string>? progress = null)
     {
+        _cat = catalog;
+        _users = users;
         int n = checked((int)size.TotalRows);
         User = new int[n];
         Song = new int[n];
         Context = new byte[n];
+        Mood = new float[n];
         var contextTables = ContextTables();
         var userTable = new AliasTable(users.Activity);
         var contexts = SynthVocab.Contexts;
-        int[] user = User, song = Song;
-        byte[] context = Context;
+        var rng = Rng.For(seed, PlanStream, 0);
+        var heard = new HashSet<long>(n);
+        var returns = new PriorityQueue<int, long>();
+        var open = new Session[OpenSessions];
+        int a = size.ActiveSongs;
 
-        Parallel.For(0, n, row =>
+        Session Open(int row)
         {
-            var rng = Rng.For(seed, UserDrawStream, (ulong)row);
             float t = (float)((double)row / n);
-            int u = DrawUser(userTable, users, t, ref rng);
+            int u = returns.TryPeek(out int back, out long due) && due <= row ? returns.Dequeue() : DrawUser(userTable, users, t, ref rng);
             int era = rng.Chance(t) ? 1 : 0;
-            user[row] = u;
-            context[row] = (byte)contextTables[users.Archetype[u] * 2 + era].Sample(ref rng);
-        });
-        progress?.Invoke($"plan: users and contexts of {n:N0} rows drawn");
-
-        int done = 0;
-        Parallel.For(0, Shards, shard =>
-        {
-            var heard = new HashSet<long>();
-            int a = size.ActiveSongs;
-            for (int row = 0; row < n; row++)
+            byte c = (byte)contextTables[users.Archetype[u] * 2 + era].Sample(ref rng);
+            double median = LengthMedian * Math.Pow(Math.Max(users.Activity[u], 0.05), LengthActivityPower);
+            var ctx = contexts[c];
+            return new Session
             {
-                int u = user[row];
-                if (u % Shards != shard) continue;
-                var rng = Rng.For(seed, SongDrawStream, (ulong)row);
-                float t = (float)((double)row / n);
-                int s = DrawSong(catalog, users, u, contexts[context[row]].TasteShare, t, heard, ref rng);
-                song[row] = s >= 0 ? s : FallbackSong(catalog, u, t, heard, a, ref rng);
+                User = u,
+                Context = c,
+                Left = (int)Math.Clamp(Math.Ceiling(median * Math.Exp(LengthSigma * rng.Normal())), 1, 2_000),
+                Stick = rng.Chance(BingeShare) ? BingeStick : Stick,
+                Mood = (float)(MoodSd * rng.Normal()),
+                Focus = Source(u, ctx.TasteShare, ref rng),
+                TasteShare = ctx.TasteShare,
+                Discovery = ctx.IsDiscovery,
+            };
+        }
+
+        for (int k = 0; k < OpenSessions; k++) open[k] = Open(0);
+        int current = 0;
+        for (int row = 0; row < n; row++)
+        {
+            if (!rng.Chance(open[current].Stick))
+            {
+                int other = rng.Next(OpenSessions - 1);
+                current = other >= current ? other + 1 : other;
             }
-            int finished = Interlocked.Increment(ref done);
-            if (finished % 4 == 0) progress?.Invoke($"plan: songs drawn for {finished} of {Shards} user shards");
-        });
+            ref var session = ref open[current];
+            float t = (float)((double)row / n);
+            int u = session.User;
+            int s = DrawSong(ref session, t, heard, ref rng);
+            Song[row] = s >= 0 ? s : FallbackSong(u, t, heard, a, ref rng);
+            User[row] = u;
+            Context[row] = session.Context;
+            Mood[row] = session.Mood;
+            if (--session.Left == 0)
+            {
+                if (rng.Chance(ReturnChance)) returns.Enqueue(u, row + 1 + (long)(ReturnGapRows * -Math.Log(1 - rng.NextDouble())));
+                session = Open(row + 1);
+            }
+            if (progress is not null && (row + 1) % 2_000_000 == 0) progress($"plan: {row + 1:N0} of {n:N0} rows drawn");
+        }
     }
 
     static int DrawUser(AliasTable table, SynthPopulation users, float t, ref Rng rng)
@@ -73,48 +130,75 @@ public sealed class ListenPlan
         }
     }
 
-    static int DrawSong(SynthCatalog cat, SynthPopulation users, int u, double tasteShare, float t, HashSet<long> seen, ref Rng rng)
+    /// <summary>
+    /// Where a session's songs come from, a favourite artist (>= 0) or playlist (~index, < 0) of
+    /// the member when the member chooses (the context's taste share), otherwise a playlist or
+    /// artist of one of the member's clusters that the service puts forward.
+    /// </summary>
+    int Source(int u, double tasteShare, ref Rng rng)
     {
+        if (rng.Chance(tasteShare))
+        {
+            var own = rng.Chance(0.5) ? _users.FavouriteArtists[u] : _users.FavouritePlaylists[u];
+            double x = rng.NextDouble();
+            int pick = own[(int)(own.Length * x * x)];
+            return ReferenceEquals(own, _users.FavouriteArtists[u]) ? pick : ~pick;
+        }
+        var cum = _users.FavouriteCumulative[u];
+        double y = rng.NextDouble();
+        int f = 0;
+        while (f < cum.Length - 1 && y >= cum[f]) f++;
+        int cluster = _users.FavouriteClusters[u][f];
+        return rng.Chance(0.7)
+            ? ~_cat.ClusterPlaylistIndex[cluster][_cat.ClusterPlaylists[cluster].Sample(ref rng)]
+            : _cat.ClusterArtistIndex[cluster][_cat.ClusterArtists[cluster].Sample(ref rng)];
+    }
+
+    int SongOf(int source, ref Rng rng) => source >= 0 ? _cat.SongOfArtist(source, ref rng) : _cat.SongOfPlaylist(~source, ref rng);
+
+    int DrawSong(ref Session session, float t, HashSet<long> heard, ref Rng rng)
+    {
+        int u = session.User;
         for (int i = 0; i < MaxTries; i++)
         {
             int s;
             double x = rng.NextDouble();
-            if (x < NewReleaseShare && TryNewRelease(cat, t, ref rng, out s)) { }
-            else if (rng.Chance(tasteShare))
-            {
-                var cum = users.FavouriteCumulative[u];
-                double y = rng.NextDouble();
-                int f = 0;
-                while (f < cum.Length - 1 && y >= cum[f]) f++;
-                int cluster = users.FavouriteClusters[u][f];
-                s = cat.ClusterSongIndex[cluster][cat.ClusterSongs[cluster].Sample(ref rng)];
-            }
-            else s = cat.GlobalSongs.Sample(ref rng);
-            if (cat.SongRelease[s] > t) continue;
-            if (seen.Add((long)u * cat.Size.ActiveSongs + s)) return s;
+            if (x < FocusShare) s = SongOf(session.Focus, ref rng);
+            else if (session.Discovery && x < FocusShare + NewReleaseShare && TryNewRelease(t, ref rng, out s)) { }
+            else if (rng.Chance(TasteSourceShare)) s = SongOf(Source(u, session.TasteShare, ref rng), ref rng);
+            else s = _cat.GlobalSongs.Sample(ref rng);
+            if (s < 0 || _cat.SongRelease[s] > t) continue;
+            if (heard.Add((long)u * _cat.Size.ActiveSongs + s)) return s;
+            // The focus is worn out for this member: the session moves on to another source.
+            if (x < FocusShare && i % 3 == 2) session.Focus = Source(u, session.TasteShare, ref rng);
         }
         return -1;
     }
 
     /// <summary>A song released in the last few percent of the timeline: new releases get played (drift, cold start).</summary>
-    static bool TryNewRelease(SynthCatalog cat, float t, ref Rng rng, out int song)
+    bool TryNewRelease(float t, ref Rng rng, out int song)
     {
-        var times = cat.LateReleaseTimes;
+        var times = _cat.LateReleaseTimes;
         int hi = UpperBound(times, t);
         int lo = UpperBound(times, t - NewReleaseWindow);
         song = -1;
         if (hi <= lo) return false;
-        song = cat.LateReleases[lo + rng.Next(hi - lo)];
+        song = _cat.LateReleases[lo + rng.Next(hi - lo)];
         return true;
     }
 
-    static int FallbackSong(SynthCatalog cat, int u, float t, HashSet<long> seen, int a, ref Rng rng)
+    int FallbackSong(int u, float t, HashSet<long> heard, int a, ref Rng rng)
     {
+        for (int i = 0; i < 64; i++)
+        {
+            int s = _cat.GlobalSongs.Sample(ref rng);
+            if (_cat.SongRelease[s] <= t && heard.Add((long)u * a + s)) return s;
+        }
         int start = rng.Next(a);
         for (int i = 0; i < a; i++)
         {
             int s = (start + i) % a;
-            if (cat.SongRelease[s] <= t && seen.Add((long)u * a + s)) return s;
+            if (_cat.SongRelease[s] <= t && heard.Add((long)u * a + s)) return s;
         }
         throw new InvalidOperationException($"user {u} has heard every released song: the size has too few active songs");
     }
