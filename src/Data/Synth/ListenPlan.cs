@@ -10,28 +10,34 @@ namespace KkboxNcf.Data.Synth;
 /// uninterrupted. A member often comes back a few thousand rows later (a day of listening), so a
 /// window of rows holds few members with several listens each, and new members and songs keep
 /// arriving. A train row is a user's first listen of a song, so (user, song) pairs are distinct.
-/// The walk is sequential with one random stream (same seed, same plan); the per-row work of
-/// writing (probability, label, text) stays parallel.
+/// Sessions are laid out sequentially with one random stream; songs are then drawn in parallel per
+/// user shard with a stream per row, so a seed gives the same plan whatever the thread count.
 /// </summary>
 public sealed class ListenPlan
 {
-    const ulong PlanStream = 20;
+    const ulong PlanStream = 20, SongDrawStream = 21, TrendStream = 22;
+    // What everyone plays at a time: a few playlists (new albums, charts) change every TrendRows rows
+    // and take a share of sessions and songs, so members of the same hours share songs.
+    const int TrendRows = 50_000, TrendingPlaylists = 12;
+    const double TrendShare = 0.15;
+    const int Shards = 16;
     const int MaxTries = 24;
     const double NewReleaseShare = 0.06;
     const float NewReleaseWindow = 0.04f;
 
     // Interleaving: sessions open at once, and the chance the next row stays in the current one.
     const int OpenSessions = 5;
-    const double BingeShare = 0.25, BingeStick = 0.94, Stick = 0.5;
+    const double BingeShare = 0.22, BingeStick = 0.93, Stick = 0.6, BingeLength = 2;
     // Session length: lognormal around a median that grows with the member's activity.
-    const double LengthMedian = 3.0, LengthSigma = 0.9, LengthActivityPower = 0.3;
+    const double LengthMedian = 1.9, LengthSigma = 0.8, LengthActivityPower = 0.3;
+    const int MaxSession = 150;
     // Coming back: chance of another visit after one, and the mean gap in rows.
-    const double ReturnChance = 0.6, ReturnGapRows = 3_000;
+    const double ReturnChance = 0.25, ReturnGapRows = 4_000;
     // Share of a session's songs from its focus (an artist or a playlist).
-    const double FocusShare = 0.6;
+    const double FocusShare = 0.85;
     // Of the other songs, the share from the member's (or their clusters') artists and playlists; the rest are charts.
-    const double TasteSourceShare = 0.85;
-    public const double MoodSd = 1.8;
+    const double TasteSourceShare = 0.75;
+    public const double MoodSd = 2.7;
 
     public int[] User { get; }
     public int[] Song { get; }
@@ -47,54 +53,65 @@ public sealed class ListenPlan
         public int Left;
         public double Stick;
         public float Mood;
-        public int Focus;
-        public double TasteShare;
-        public bool Discovery;
     }
 
     readonly SynthCatalog _cat;
     readonly SynthPopulation _users;
+    readonly int[][] _trending;
+    readonly int _rows;
 
     public ListenPlan(SynthSize size, SynthCatalog catalog, SynthPopulation users, ulong seed, Action<string>? progress = null)
     {
         _cat = catalog;
         _users = users;
         int n = checked((int)size.TotalRows);
+        _rows = n;
+        _trending = new int[n / TrendRows + 1][];
+        for (int e = 0; e < _trending.Length; e++)
+        {
+            var tr = Rng.For(seed, TrendStream, (ulong)e);
+            _trending[e] = Enumerable.Range(0, TrendingPlaylists).Select(_ => catalog.GlobalPlaylists.Sample(ref tr)).ToArray();
+        }
         User = new int[n];
         Song = new int[n];
         Context = new byte[n];
         Mood = new float[n];
+        var sessionOf = new int[n];
+        var focus = new List<int>();
+        var firstTrack = new List<int>();
         var contextTables = ContextTables();
         var userTable = new AliasTable(users.Activity);
         var contexts = SynthVocab.Contexts;
         var rng = Rng.For(seed, PlanStream, 0);
-        var heard = new HashSet<long>(n);
         var returns = new PriorityQueue<int, long>();
         var open = new Session[OpenSessions];
-        int a = size.ActiveSongs;
+        var openId = new int[OpenSessions];
 
-        Session Open(int row)
+        // Pass 1, sequential: who listens when, in which session and context.
+        Session Open(int row, int slot)
         {
             float t = (float)((double)row / n);
-            int u = returns.TryPeek(out int back, out long due) && due <= row ? returns.Dequeue() : DrawUser(userTable, users, t, ref rng);
+            int u = returns.TryPeek(out _, out long due) && due <= row ? returns.Dequeue() : DrawUser(userTable, users, t, ref rng);
             int era = rng.Chance(t) ? 1 : 0;
             byte c = (byte)contextTables[users.Archetype[u] * 2 + era].Sample(ref rng);
             double median = LengthMedian * Math.Pow(Math.Max(users.Activity[u], 0.05), LengthActivityPower);
-            var ctx = contexts[c];
+            bool binge = rng.Chance(BingeShare);
+            openId[slot] = focus.Count;
+            int source = Source(u, contexts[c].TasteShare, row, ref rng);
+            focus.Add(source);
+            // Half the playlist sessions start at the top, the others somewhere inside (shuffle, a track picked).
+            firstTrack.Add(source < 0 && rng.Chance(0.5) ? rng.Next(catalog.Playlists[~source].Length) : 0);
             return new Session
             {
                 User = u,
                 Context = c,
-                Left = (int)Math.Clamp(Math.Ceiling(median * Math.Exp(LengthSigma * rng.Normal())), 1, 2_000),
-                Stick = rng.Chance(BingeShare) ? BingeStick : Stick,
+                Left = (int)Math.Clamp(Math.Ceiling(median * (binge ? BingeLength : 1) * Math.Exp(LengthSigma * rng.Normal())), 1, MaxSession),
+                Stick = binge ? BingeStick : Stick,
                 Mood = (float)(MoodSd * rng.Normal()),
-                Focus = Source(u, ctx.TasteShare, ref rng),
-                TasteShare = ctx.TasteShare,
-                Discovery = ctx.IsDiscovery,
             };
         }
 
-        for (int k = 0; k < OpenSessions; k++) open[k] = Open(0);
+        for (int k = 0; k < OpenSessions; k++) open[k] = Open(0, k);
         int current = 0;
         for (int row = 0; row < n; row++)
         {
@@ -104,20 +121,41 @@ public sealed class ListenPlan
                 current = other >= current ? other + 1 : other;
             }
             ref var session = ref open[current];
-            float t = (float)((double)row / n);
-            int u = session.User;
-            int s = DrawSong(ref session, t, heard, ref rng);
-            Song[row] = s >= 0 ? s : FallbackSong(u, t, heard, a, ref rng);
-            User[row] = u;
+            User[row] = session.User;
             Context[row] = session.Context;
             Mood[row] = session.Mood;
+            sessionOf[row] = openId[current];
             if (--session.Left == 0)
             {
-                if (rng.Chance(ReturnChance)) returns.Enqueue(u, row + 1 + (long)(ReturnGapRows * -Math.Log(1 - rng.NextDouble())));
-                session = Open(row + 1);
+                if (rng.Chance(ReturnChance)) returns.Enqueue(session.User, row + 1 + (long)(ReturnGapRows * -Math.Log(1 - rng.NextDouble())));
+                session = Open(row + 1, current);
             }
-            if (progress is not null && (row + 1) % 2_000_000 == 0) progress($"plan: {row + 1:N0} of {n:N0} rows drawn");
         }
+        progress?.Invoke($"plan: {focus.Count:N0} sessions of {n:N0} rows laid out");
+
+        // Pass 2, parallel over user shards (each with its own heard pairs and its users' sessions),
+        // rows walked in order with a random stream per row: the same songs whatever the thread count.
+        var sessionFocus = focus.ToArray();
+        var sessionTrack = firstTrack.ToArray();
+        int a = size.ActiveSongs, done = 0;
+        int[] user = User, song = Song;
+        byte[] context = Context;
+        Parallel.For(0, Shards, shard =>
+        {
+            var heard = new HashSet<long>();
+            for (int row = 0; row < n; row++)
+            {
+                int u = user[row];
+                if (u % Shards != shard) continue;
+                var r = Rng.For(seed, SongDrawStream, (ulong)row);
+                float t = (float)((double)row / n);
+                var ctx = contexts[context[row]];
+                int s = DrawSong(u, ref sessionFocus[sessionOf[row]], ref sessionTrack[sessionOf[row]], ctx, row, heard, ref r);
+                song[row] = s >= 0 ? s : FallbackSong(u, t, heard, a, ref r);
+            }
+            int finished = Interlocked.Increment(ref done);
+            if (finished % 4 == 0) progress?.Invoke($"plan: songs drawn for {finished} of {Shards} user shards");
+        });
     }
 
     static int DrawUser(AliasTable table, SynthPopulation users, float t, ref Rng rng)
@@ -135,11 +173,12 @@ public sealed class ListenPlan
     /// the member when the member chooses (the context's taste share), otherwise a playlist or
     /// artist of one of the member's clusters that the service puts forward.
     /// </summary>
-    int Source(int u, double tasteShare, ref Rng rng)
+    int Source(int u, double tasteShare, int row, ref Rng rng)
     {
+        if (rng.Chance(TrendShare)) { var hot = _trending[row / TrendRows]; return ~hot[rng.Next(hot.Length)]; }
         if (rng.Chance(tasteShare))
         {
-            var own = rng.Chance(0.5) ? _users.FavouriteArtists[u] : _users.FavouritePlaylists[u];
+            var own = rng.Chance(0.3) ? _users.FavouriteArtists[u] : _users.FavouritePlaylists[u];
             double x = rng.NextDouble();
             int pick = own[(int)(own.Length * x * x)];
             return ReferenceEquals(own, _users.FavouriteArtists[u]) ? pick : ~pick;
@@ -156,21 +195,39 @@ public sealed class ListenPlan
 
     int SongOf(int source, ref Rng rng) => source >= 0 ? _cat.SongOfArtist(source, ref rng) : _cat.SongOfPlaylist(~source, ref rng);
 
-    int DrawSong(ref Session session, float t, HashSet<long> heard, ref Rng rng)
+    /// <summary>
+    /// The next song of a session: mostly from its focus, a playlist played in order (so members who
+    /// play the same playlist hear the same tracks next to each other) or an artist's hits; else
+    /// from another of the member's sources, a new release, or the charts.
+    /// </summary>
+    int DrawSong(int u, ref int focus, ref int track, SynthContext ctx, int row, HashSet<long> heard, ref Rng rng)
     {
-        int u = session.User;
+        float t = (float)((double)row / _rows);
         for (int i = 0; i < MaxTries; i++)
         {
             int s;
             double x = rng.NextDouble();
-            if (x < FocusShare) s = SongOf(session.Focus, ref rng);
-            else if (session.Discovery && x < FocusShare + NewReleaseShare && TryNewRelease(t, ref rng, out s)) { }
-            else if (rng.Chance(TasteSourceShare)) s = SongOf(Source(u, session.TasteShare, ref rng), ref rng);
+            bool fromFocus = x < FocusShare;
+            if (fromFocus && focus < 0)
+            {
+                var list = _cat.Playlists[~focus];
+                if (track >= list.Length)
+                {
+                    // Played through: the session moves on to another source.
+                    focus = Source(u, ctx.TasteShare, row, ref rng);
+                    track = 0;
+                    continue;
+                }
+                s = list[track++];
+            }
+            else if (fromFocus) s = _cat.SongOfArtist(focus, ref rng);
+            else if (ctx.IsDiscovery && x < FocusShare + NewReleaseShare && TryNewRelease(t, ref rng, out s)) { }
+            else if (rng.Chance(TasteSourceShare)) s = SongOf(Source(u, ctx.TasteShare, row, ref rng), ref rng);
             else s = _cat.GlobalSongs.Sample(ref rng);
             if (s < 0 || _cat.SongRelease[s] > t) continue;
             if (heard.Add((long)u * _cat.Size.ActiveSongs + s)) return s;
-            // The focus is worn out for this member: the session moves on to another source.
-            if (x < FocusShare && i % 3 == 2) session.Focus = Source(u, session.TasteShare, ref rng);
+            // The artist is worn out for this member: the session moves on to another source.
+            if (fromFocus && focus >= 0 && i % 3 == 2) { focus = Source(u, ctx.TasteShare, row, ref rng); track = 0; }
         }
         return -1;
     }

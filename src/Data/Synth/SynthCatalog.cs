@@ -12,8 +12,9 @@ public sealed class SynthCatalog
 
     // Streams of the counter-based generator, one per kind of entity.
     const ulong ClusterStream = 1, ArtistStream = 2, SongStream = 3, PoolStream = 4, GenreStream = 5, PlaylistStream = 6;
-    // About two playlists per active song: a popular song is on many of them.
-    const int SongsPerPlaylist = 15;
+    // About two playlists per active song, but at most MaxPlaylists: members of the same hours must
+    // share some (real windows of 20,000 rows hold ~10k songs, a quarter of them heard twice or more).
+    const int SongsPerPlaylist = 15, MaxPlaylists = 4_000;
 
     public SynthSize Size { get; }
     public int[] GenreIds { get; }
@@ -62,6 +63,8 @@ public sealed class SynthCatalog
     public int[][] Playlists { get; }
     public AliasTable[] ClusterPlaylists { get; }
     public int[][] ClusterPlaylistIndex { get; }
+    /// <summary>Every playlist by its popularity (what is trending is drawn from it).</summary>
+    public AliasTable GlobalPlaylists { get; }
     /// <summary>Active songs released after the start, ordered by release time (for "new release" draws).</summary>
     public int[] LateReleases { get; }
     public float[] LateReleaseTimes { get; }
@@ -190,9 +193,10 @@ public sealed class SynthCatalog
         {
             if (artistsByCluster[c].Count == 0) artistsByCluster[c].Add(SongArtist[ClusterSongIndex[c][0]]);
             ClusterArtistIndex[c] = artistsByCluster[c].ToArray();
-            ClusterArtists[c] = new AliasTable(ClusterArtistIndex[c].Select(a => artistPop[a]).ToArray());
+            // Squared: members' favourites concentrate on the big artists more than songs do.
+            ClusterArtists[c] = new AliasTable(ClusterArtistIndex[c].Select(a => artistPop[a] * artistPop[a]).ToArray());
         }
-        int P = Math.Max(4 * C, A / SongsPerPlaylist);
+        int P = Math.Clamp(A / SongsPerPlaylist, 4 * C, MaxPlaylists);
         Playlists = new int[P][];
         var playlistCluster = new int[P];
         var playlistPop = new double[P];
@@ -201,7 +205,7 @@ public sealed class SynthCatalog
             var r = Rng.For(seed, PlaylistStream, (ulong)p);
             int c = ClusterPrior.Sample(ref r);
             playlistCluster[p] = c;
-            playlistPop[p] = Math.Exp(1.2 * r.Normal());
+            playlistPop[p] = Math.Exp(2.5 * r.Normal());
             int length = 8 + r.Next(40);
             var songs = new List<int>(length);
             for (int i = 0; i < 3 * length && songs.Count < length; i++)
@@ -214,6 +218,7 @@ public sealed class SynthCatalog
         var playlistsByCluster = new List<int>[C];
         for (int c = 0; c < C; c++) playlistsByCluster[c] = new List<int>();
         for (int p = 0; p < P; p++) playlistsByCluster[playlistCluster[p]].Add(p);
+        GlobalPlaylists = new AliasTable(playlistPop);
         ClusterPlaylistIndex = new int[C][];
         ClusterPlaylists = new AliasTable[C];
         for (int c = 0; c < C; c++)
