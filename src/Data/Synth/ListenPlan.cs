@@ -32,7 +32,7 @@ public sealed class ListenPlan
     const double LengthMedian = 1.9, LengthSigma = 0.8, LengthActivityPower = 0.3;
     const int MaxSession = 150;
     // Coming back: chance of another visit after one, and the mean gap in rows.
-    const double ReturnChance = 0.25, ReturnGapRows = 4_000;
+    const double ReturnChance = 0.3, ReturnGapRows = 4_000;
     // Share of a session's songs from its focus (an artist or a playlist).
     const double FocusShare = 0.85;
     // Of the other songs, the share from the member's (or their clusters') artists and playlists; the rest are charts.
@@ -99,8 +99,8 @@ public sealed class ListenPlan
             openId[slot] = focus.Count;
             int source = Source(u, contexts[c].TasteShare, row, ref rng);
             focus.Add(source);
-            // Half the playlist sessions start at the top, the others somewhere inside (shuffle, a track picked).
-            firstTrack.Add(source < 0 && rng.Chance(0.5) ? rng.Next(catalog.Playlists[~source].Length) : 0);
+            // Most playlist sessions start at the top, some somewhere inside (shuffle, a track picked).
+            firstTrack.Add(source < 0 && rng.Chance(0.2) ? rng.Next(catalog.Playlists[~source].Length) : 0);
             return new Session
             {
                 User = u,
