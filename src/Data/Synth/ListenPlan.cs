@@ -19,7 +19,7 @@ public sealed class ListenPlan
     // What everyone plays at a time: a few playlists (new albums, charts) change every TrendRows rows
     // and take a share of sessions and songs, so members of the same hours share songs.
     const int TrendRows = 50_000, TrendingPlaylists = 12;
-    const double TrendShare = 0.15;
+    const double TrendShare = 0.08;
     const int Shards = 16;
     const int MaxTries = 24;
     const double NewReleaseShare = 0.06;
@@ -29,10 +29,10 @@ public sealed class ListenPlan
     const int OpenSessions = 5;
     const double BingeShare = 0.22, BingeStick = 0.93, Stick = 0.6, BingeLength = 2;
     // Session length: lognormal around a median that grows with the member's activity.
-    const double LengthMedian = 1.9, LengthSigma = 0.8, LengthActivityPower = 0.3;
-    const int MaxSession = 150;
+    const double LengthMedian = 1.9, LengthSigma = 0.8, LengthActivityPower = 0.25;
+    const int MaxSession = 100;
     // Coming back: chance of another visit after one, and the mean gap in rows.
-    const double ReturnChance = 0.3, ReturnGapRows = 4_000;
+    const double ReturnChance = 0.36, ReturnGapRows = 4_000;
     // Share of a session's songs from its focus (an artist or a playlist).
     const double FocusShare = 0.85;
     // Of the other songs, the share from the member's (or their clusters') artists and playlists; the rest are charts.
@@ -100,7 +100,7 @@ public sealed class ListenPlan
             int source = Source(u, contexts[c].TasteShare, row, ref rng);
             focus.Add(source);
             // Most playlist sessions start at the top, some somewhere inside (shuffle, a track picked).
-            firstTrack.Add(source < 0 && rng.Chance(0.2) ? rng.Next(catalog.Playlists[~source].Length) : 0);
+            firstTrack.Add(source < 0 && rng.Chance(0.3) ? rng.Next(catalog.Playlists[~source].Length) : 0);
             return new Session
             {
                 User = u,

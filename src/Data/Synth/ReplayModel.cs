@@ -11,7 +11,7 @@ namespace KkboxNcf.Data.Synth;
 /// </summary>
 public sealed class ReplayModel(SynthCatalog catalog, SynthPopulation users, ulong seed)
 {
-    public const double EarlyBase = 0.5;
+    public const double EarlyBase = 0.65;
     public const double LateBase = -1.35;
     public const double BaseDecay = 0.18;
 
