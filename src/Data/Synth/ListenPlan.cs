@@ -86,16 +86,23 @@ public sealed class ListenPlan
         var returns = new PriorityQueue<int, long>();
         var open = new Session[OpenSessions];
         var openId = new int[OpenSessions];
+        var listens = new int[users.Count];
+        int cap = Math.Max(1, size.ActiveSongs / 2);
 
         // Pass 1, sequential: who listens when, in which session and context.
         Session Open(int row, int slot)
         {
             float t = (float)((double)row / n);
             int u = returns.TryPeek(out _, out long due) && due <= row ? returns.Dequeue() : DrawUser(userTable, users, t, ref rng);
+            // A member keeps to at most half the listenable songs, so the small sizes never run out of
+            // songs a heavy member has not heard yet.
+            while (listens[u] >= cap) u = DrawUser(userTable, users, t, ref rng);
             int era = rng.Chance(t) ? 1 : 0;
             byte c = (byte)contextTables[users.Archetype[u] * 2 + era].Sample(ref rng);
             double median = LengthMedian * Math.Pow(Math.Max(users.Activity[u], 0.05), LengthActivityPower);
             bool binge = rng.Chance(BingeShare);
+            int length = (int)Math.Clamp(Math.Ceiling(median * (binge ? BingeLength : 1) * Math.Exp(LengthSigma * rng.Normal())), 1, Math.Min(MaxSession, cap - listens[u]));
+            listens[u] += length; // reserved when the visit opens, so open visits together stay under the cap
             openId[slot] = focus.Count;
             int source = Source(u, contexts[c].TasteShare, row, ref rng);
             focus.Add(source);
@@ -105,7 +112,7 @@ public sealed class ListenPlan
             {
                 User = u,
                 Context = c,
-                Left = (int)Math.Clamp(Math.Ceiling(median * (binge ? BingeLength : 1) * Math.Exp(LengthSigma * rng.Normal())), 1, MaxSession),
+                Left = length,
                 Stick = binge ? BingeStick : Stick,
                 Mood = (float)(MoodSd * rng.Normal()),
             };
