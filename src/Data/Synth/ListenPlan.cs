@@ -37,7 +37,7 @@ public sealed class ListenPlan
     const double FocusShare = 0.85;
     // Of the other songs, the share from the member's (or their clusters') artists and playlists; the rest are charts.
     const double TasteSourceShare = 0.75;
-    public const double MoodSd = 2.7;
+    public const double MoodSd = 1.9;
 
     public int[] User { get; }
     public int[] Song { get; }

@@ -76,7 +76,7 @@ public sealed class SynthPopulation
             Join[u] = r.Chance(0.78) ? 0f : (float)r.NextDouble();
             Archetype[u] = (byte)r.Next(Archetypes);
             Habit[u] = (float)(r.NextDouble() * 1.2 - 0.6);
-            Bias[u] = (float)(0.45 * r.Normal());
+            Bias[u] = (float)(1.4 * r.Normal());
 
             int favourites = 1 + r.Next(3);
             var clusters = new int[favourites];
