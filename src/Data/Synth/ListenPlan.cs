@@ -3,9 +3,10 @@ namespace KkboxNcf.Data.Synth;
 /// <summary>
 /// Who listens to what, in which context, row by row in time order (train rows, then test rows).
 /// Members listen in sessions: a visit in one context, of a heavy-tailed length, with a mood that
-/// shifts every replay of the visit (so replays are autocorrelated), playing songs of one focus
-/// artist and of the member's favourite artists (so a member's next song is predictable from their
-/// history and from members with the same favourites). A few sessions are open at once and the
+/// shifts every replay of the visit (so replays are autocorrelated), playing songs of one focus (a
+/// playlist played in order, or an artist's hits) and of the member's favourite playlists and
+/// artists (so a member's next song is predictable from their history and from members who play
+/// the same playlists). A few sessions are open at once and the
 /// stream switches between them, as the real file interleaves members; some sessions play on
 /// uninterrupted. A member often comes back a few thousand rows later (a day of listening), so a
 /// window of rows holds few members with several listens each, and new members and songs keep
