@@ -22,7 +22,7 @@ public sealed class ReplayModel(SynthCatalog catalog, SynthPopulation users, ulo
     // The file's first rows are replayed more still (0.84 in the real first 1,000 rows, 0.68 by row
     // 20,000): the songs members had long held in their libraries come first. Counted in rows, not in
     // shares of the timeline, so the first rows of every size look alike.
-    public const double FirstRowsBoost = 1.9;
+    public const double FirstRowsBoost = 1.5;
     public const double FirstRowsScale = 5_000;
 
     public static double Base(double t) => LateBase + (EarlyBase - LateBase) * Math.Exp(-t / BaseDecay);
