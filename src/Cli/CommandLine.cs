@@ -17,6 +17,7 @@ public static class CommandLine
         new Bench.BenchCommand(),
         new DataCommands.SynthCommand(),
         new DataCommands.CheckCommand(),
+        new DataCommands.StatsCommand(),
         new Ops.LagCommand(),
         new Offline.OfflineCommand(),
         new Serving.RecsCommand(),

@@ -184,11 +184,11 @@ public sealed class KkboxSynthesizer(SynthSize size, ulong seed, Action<string>?
                 int u = plan.User[g], s = plan.Song[g], c = plan.Context[g];
                 double t = (double)g / totalRows;
                 var r = Rng.For(seed, RowStream, (ulong)g);
-                float prob = model.Probability(u, s, c, t);
+                float prob = model.Probability(u, s, c, t, g, plan.Mood[g]);
                 byte target = r.NextDouble() < prob ? (byte)1 : (byte)0;
                 p[g] = prob;
                 y[g] = target;
-                pCollaborative[g] = (float)model.CollaborativeLogit(u, s, t);
+                pCollaborative[g] = (float)model.CollaborativeLogit(u, s, t, g);
                 bool blankTabType = r.Chance(BlankTabAndType);
                 bool blankScreen = r.Chance(BlankScreen);
                 if (isTest) rows.Int(i).Comma();

@@ -11,7 +11,10 @@ public sealed class SynthCatalog
     public const int K = 16;
 
     // Streams of the counter-based generator, one per kind of entity.
-    const ulong ClusterStream = 1, ArtistStream = 2, SongStream = 3, PoolStream = 4, GenreStream = 5;
+    const ulong ClusterStream = 1, ArtistStream = 2, SongStream = 3, PoolStream = 4, GenreStream = 5, PlaylistStream = 6;
+    // About two playlists per active song, but at most MaxPlaylists: members of the same hours must
+    // share some (real windows of 20,000 rows hold ~10k songs, a quarter of them heard twice or more).
+    const int SongsPerPlaylist = 15, MaxPlaylists = 4_000;
 
     public SynthSize Size { get; }
     public int[] GenreIds { get; }
@@ -49,6 +52,19 @@ public sealed class SynthCatalog
     public AliasTable[] ClusterSongs { get; }
     public AliasTable GlobalSongs { get; }
     public int[][] ClusterSongIndex { get; }
+    /// <summary>Active songs of each artist: ArtistSongs[ArtistSongStart[a] .. ArtistSongStart[a + 1]), with cumulative popularity for draws.</summary>
+    public int[] ArtistSongStart { get; }
+    public int[] ArtistSongs { get; }
+    public double[] ArtistSongCumulative { get; }
+    /// <summary>Per cluster, its artists that have active songs, drawn by artist popularity (members' favourite artists, session focus).</summary>
+    public AliasTable[] ClusterArtists { get; }
+    public int[][] ClusterArtistIndex { get; }
+    /// <summary>Playlists (albums, curated lists): a fixed list of songs of one cluster; members follow some, sessions play through them.</summary>
+    public int[][] Playlists { get; }
+    public AliasTable[] ClusterPlaylists { get; }
+    public int[][] ClusterPlaylistIndex { get; }
+    /// <summary>Every playlist by its popularity (what is trending is drawn from it).</summary>
+    public AliasTable GlobalPlaylists { get; }
     /// <summary>Active songs released after the start, ordered by release time (for "new release" draws).</summary>
     public int[] LateReleases { get; }
     public float[] LateReleaseTimes { get; }
@@ -156,6 +172,61 @@ public sealed class SynthCatalog
             ClusterSongIndex[c] = byCluster[c].ToArray();
             ClusterSongs[c] = new AliasTable(ClusterSongIndex[c].Select(s => SongPopularity[s]).ToArray());
         }
+        ArtistSongStart = new int[NA + 1];
+        for (int s = 0; s < A; s++) ArtistSongStart[SongArtist[s] + 1]++;
+        for (int a = 0; a < NA; a++) ArtistSongStart[a + 1] += ArtistSongStart[a];
+        ArtistSongs = new int[A];
+        ArtistSongCumulative = new double[A];
+        var fill = ArtistSongStart[..NA];
+        for (int s = 0; s < A; s++) ArtistSongs[fill[SongArtist[s]]++] = s;
+        for (int a = 0; a < NA; a++)
+        {
+            double acc = 0;
+            for (int i = ArtistSongStart[a]; i < ArtistSongStart[a + 1]; i++) ArtistSongCumulative[i] = acc += SongPopularity[ArtistSongs[i]];
+        }
+        var artistsByCluster = new List<int>[C];
+        for (int c = 0; c < C; c++) artistsByCluster[c] = new List<int>();
+        for (int a = 0; a < NA; a++) if (ArtistSongStart[a + 1] > ArtistSongStart[a]) artistsByCluster[ArtistCluster[a]].Add(a);
+        ClusterArtistIndex = new int[C][];
+        ClusterArtists = new AliasTable[C];
+        for (int c = 0; c < C; c++)
+        {
+            if (artistsByCluster[c].Count == 0) artistsByCluster[c].Add(SongArtist[ClusterSongIndex[c][0]]);
+            ClusterArtistIndex[c] = artistsByCluster[c].ToArray();
+            // Squared: members' favourites concentrate on the big artists more than songs do.
+            ClusterArtists[c] = new AliasTable(ClusterArtistIndex[c].Select(a => artistPop[a] * artistPop[a]).ToArray());
+        }
+        int P = Math.Clamp(A / SongsPerPlaylist, 4 * C, MaxPlaylists);
+        Playlists = new int[P][];
+        var playlistCluster = new int[P];
+        var playlistPop = new double[P];
+        Parallel.For(0, P, p =>
+        {
+            var r = Rng.For(seed, PlaylistStream, (ulong)p);
+            int c = ClusterPrior.Sample(ref r);
+            playlistCluster[p] = c;
+            playlistPop[p] = Math.Exp(2.5 * r.Normal());
+            int length = 8 + r.Next(40);
+            var songs = new List<int>(length);
+            for (int i = 0; i < 3 * length && songs.Count < length; i++)
+            {
+                int song = ClusterSongIndex[c][ClusterSongs[c].Sample(ref r)];
+                if (!songs.Contains(song)) songs.Add(song);
+            }
+            Playlists[p] = songs.ToArray();
+        });
+        var playlistsByCluster = new List<int>[C];
+        for (int c = 0; c < C; c++) playlistsByCluster[c] = new List<int>();
+        for (int p = 0; p < P; p++) playlistsByCluster[playlistCluster[p]].Add(p);
+        GlobalPlaylists = new AliasTable(playlistPop);
+        ClusterPlaylistIndex = new int[C][];
+        ClusterPlaylists = new AliasTable[C];
+        for (int c = 0; c < C; c++)
+        {
+            if (playlistsByCluster[c].Count == 0) playlistsByCluster[c].Add(c % P);
+            ClusterPlaylistIndex[c] = playlistsByCluster[c].ToArray();
+            ClusterPlaylists[c] = new AliasTable(ClusterPlaylistIndex[c].Select(p => playlistPop[p]).ToArray());
+        }
         LateReleases = Enumerable.Range(0, A).Where(s => SongRelease[s] > 0).OrderBy(s => SongRelease[s]).ThenBy(s => s).ToArray();
         LateReleaseTimes = LateReleases.Select(s => SongRelease[s]).ToArray();
     }
@@ -163,6 +234,27 @@ public sealed class SynthCatalog
     public ReadOnlySpan<float> Vector(int song) => SongVectors.AsSpan(song * K, K);
 
     public int ClusterOf(int song) => ArtistCluster[SongArtist[song]];
+
+    /// <summary>A song of the playlist (any of its songs alike).</summary>
+    public int SongOfPlaylist(int playlist, ref Rng rng)
+    {
+        var songs = Playlists[playlist];
+        return songs.Length == 0 ? -1 : songs[rng.Next(songs.Length)];
+    }
+
+    /// <summary>An active song of the artist, drawn by song popularity (the artist's hits most often); -1 if it has none.</summary>
+    public int SongOfArtist(int artist, ref Rng rng)
+    {
+        int lo = ArtistSongStart[artist], hi = ArtistSongStart[artist + 1];
+        if (hi == lo) return -1;
+        double x = rng.NextDouble() * ArtistSongCumulative[hi - 1];
+        while (lo < hi - 1)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (ArtistSongCumulative[mid - 1] <= x) lo = mid; else hi = mid;
+        }
+        return ArtistSongs[lo];
+    }
 
     static int Scramble(int x, int n) => (int)(Rng.Mix((ulong)x) % (ulong)n);
 

@@ -26,6 +26,10 @@ public sealed class SynthPopulation
     public int[][] FavouriteClusters { get; }
     public float[][] FavouriteCumulative { get; }
     public int[] LanguagePreference { get; }
+    /// <summary>Artists the user comes back to, most loved first; more of them for more active users.</summary>
+    public int[][] FavouriteArtists { get; }
+    /// <summary>Playlists (albums, curated lists) the user follows, most played first.</summary>
+    public int[][] FavouritePlaylists { get; }
 
     // members.csv
     public int[] City { get; }
@@ -52,6 +56,8 @@ public sealed class SynthPopulation
         FavouriteClusters = new int[n][];
         FavouriteCumulative = new float[n][];
         LanguagePreference = new int[n];
+        FavouriteArtists = new int[n][];
+        FavouritePlaylists = new int[n][];
         City = new int[n];
         Bd = new int[n];
         AgeBucket = new byte[n];
@@ -70,7 +76,7 @@ public sealed class SynthPopulation
             Join[u] = r.Chance(0.78) ? 0f : (float)r.NextDouble();
             Archetype[u] = (byte)r.Next(Archetypes);
             Habit[u] = (float)(r.NextDouble() * 1.2 - 0.6);
-            Bias[u] = (float)(0.45 * r.Normal());
+            Bias[u] = (float)(1.4 * r.Normal());
 
             int favourites = 1 + r.Next(3);
             var clusters = new int[favourites];
@@ -92,6 +98,25 @@ public sealed class SynthPopulation
                 v[k] = (float)(x + 0.6 * r.Normal() / Math.Sqrt(K));
                 d[k] = (float)(0.8 * r.Normal() / Math.Sqrt(K));
             }
+            int artists = (int)Math.Clamp(Math.Round(6 * Math.Pow(Math.Max(Activity[u], 0.05), 0.7) * Math.Exp(0.5 * r.Normal())), 2, 300);
+            var favourite = new int[artists];
+            for (int i = 0; i < artists; i++)
+            {
+                double y = r.NextDouble();
+                int f = 0;
+                while (f < cumulative.Length - 1 && y >= cumulative[f]) f++;
+                favourite[i] = catalog.ClusterArtistIndex[clusters[f]][catalog.ClusterArtists[clusters[f]].Sample(ref r)];
+            }
+            FavouriteArtists[u] = favourite;
+            var playlists = new int[Math.Max(2, artists / 2)];
+            for (int i = 0; i < playlists.Length; i++)
+            {
+                double y = r.NextDouble();
+                int f = 0;
+                while (f < cumulative.Length - 1 && y >= cumulative[f]) f++;
+                playlists[i] = catalog.ClusterPlaylistIndex[clusters[f]][catalog.ClusterPlaylists[clusters[f]].Sample(ref r)];
+            }
+            FavouritePlaylists[u] = playlists;
             LanguagePreference[u] = SynthVocab.LanguageOf(SynthVocab.Countries[catalog.ClusterCountry[clusters[0]]], ref r);
 
             City[u] = SynthVocab.Cities[cityTable.Sample(ref r)];
