@@ -40,7 +40,7 @@ public sealed class TrainerSettings : ISettings
     /// <summary>Songs of a member's recent listens the listen head's member vector sees (0: none).</summary>
     public int HistoryLength { get; set; } = 10;
     public int Seed { get; set; } = 42;
-    public double LearningRate { get; set; } = 0.001;
+    public double LearningRate { get; set; } = 0.003;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>
     public int StepBatchSize { get; set; } = 512;
     /// <summary>Passes over each micro-batch.</summary>

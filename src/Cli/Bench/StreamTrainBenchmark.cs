@@ -56,7 +56,7 @@ public sealed class StreamTrainBenchmark : IBenchmark
         var options = new OnlineTrainerOptions
         {
             StepBatchSize = (int)args.Long("step-batch", 512),
-            LearningRate = args.Double("lr", 0.001),
+            LearningRate = args.Double("lr", new OnlineTrainerOptions().LearningRate),
             NDim = (int)args.Long("n-dim", 10),
         };
         args.RejectUnknown();

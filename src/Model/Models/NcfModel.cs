@@ -41,7 +41,13 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
         {
             listen_member = SeededLinear(_metaColumns.Member.Length, shape.ListenDim, bias: false);
             listen_song = SeededLinear(_metaColumns.Song.Length, shape.ListenDim, bias: false);
-            if (shape.HistoryLength > 0) listen_history = SeededLinear(shape.ListenDim, shape.ListenDim, bias: false);
+            if (shape.HistoryLength > 0)
+            {
+                // starts as the identity: the member vector begins as the mean of the recent songs' vectors, so
+                // songs close to what the member just played score high from the first step (item-to-item)
+                listen_history = SeededLinear(shape.ListenDim, shape.ListenDim, bias: false);
+                using (torch.no_grad()) listen_history.weight!.copy_(torch.eye(shape.ListenDim));
+            }
         }
         RegisterComponents();
     }
@@ -108,7 +114,7 @@ public sealed class NcfModel : RecModel, IDotProductModel, IListenModel
         {
             // the mean listen embedding of the recent songs (row 0 pads a short history and is left out)
             var recent = e.narrow(1, 2, HistoryLength).narrow(2, at, l);
-            var mask = history.ne(Vocabulary.UnknownRow).to(ScalarType.Float32).unsqueeze(2);
+            var mask = history.ne(HeldScalars.Zero).to(ScalarType.Float32).unsqueeze(2); // the unknown row is 0
             var mean = (recent * mask).sum(1) / mask.sum(1).clamp_min(HeldScalars.One);
             members = members.Plus(listen_history!.forward(mean));
         }

@@ -14,6 +14,9 @@ namespace KkboxNcf.Model.Training;
 /// </summary>
 public static class ListenLoss
 {
+    // held for the process: a temporary Scalar can be collected by another thread while libtorch reads it (HeldScalars)
+    static readonly Scalar Masked = (-1e9).ToScalar();
+
     public static Tensor Compute(ListenVectors v, Tensor users, Tensor songs, float[] logGap)
     {
         long n = songs.shape[0];
@@ -21,8 +24,9 @@ public static class ListenLoss
         logits = logits.Plus(torch.tensor(logGap).unsqueeze(0));
         using var eye = torch.eye(n, dtype: ScalarType.Bool);
         var notNegative = songs.unsqueeze(1).eq(songs.unsqueeze(0)).logical_or(users.unsqueeze(1).eq(users.unsqueeze(0))).logical_and(eye.logical_not());
-        logits = logits.masked_fill(notNegative, -1e9);
-        using var target = torch.arange(n, dtype: ScalarType.Int64);
+        logits = logits.masked_fill(notNegative, Masked);
+        using var stop = n.ToScalar();
+        using var target = torch.arange(HeldScalars.Zero, stop, HeldScalars.One, dtype: ScalarType.Int64);
         return nn.functional.cross_entropy(logits, target);
     }
 }

@@ -20,6 +20,8 @@ public sealed class ModelFitter : IDisposable
     readonly LazyAdam? _lazy;
     readonly Generator _shuffle;
     readonly Generator _dropout;
+    // held for the fitter's life: a temporary Scalar can be collected by another thread while libtorch reads it (HeldScalars)
+    readonly Scalar _listenWeight, _idDropout, _embeddingL2;
 
     public ModelFitter(RecModel model, TrainingConfig config)
     {
@@ -35,6 +37,9 @@ public sealed class ModelFitter : IDisposable
         _shuffle = new Generator((ulong)config.Seed);
         // its own stream, so switching id dropout on leaves the shuffle order as it was
         _dropout = new Generator((ulong)config.Seed + 1);
+        _listenWeight = config.ListenWeight.ToScalar();
+        _idDropout = config.IdDropout.ToScalar();
+        _embeddingL2 = config.EmbeddingL2.ToScalar();
         if (config.Bf16Mlp && !CpuFeatures.HasAvx512Bf16)
             throw new ArgumentException("bf16 MLP products need a CPU with AVX512_BF16; without it they are emulated and slower");
         model.MlpPrecision = config.Bf16Mlp ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -79,7 +84,7 @@ public sealed class ModelFitter : IDisposable
                 var logGap = Frequency.Step(songs.data<long>().ToArray());
                 var listenLoss = ListenLoss.Compute(listen, x.select(1, 0), songs, logGap);
                 ListenLossSum += listenLoss.item<float>() * x.shape[0];
-                loss = nn.functional.binary_cross_entropy_with_logits(logits, y).Plus(listenLoss.mul(Config.ListenWeight));
+                loss = nn.functional.binary_cross_entropy_with_logits(logits, y).Plus(listenLoss.mul(_listenWeight));
             }
             else
             {
@@ -110,8 +115,8 @@ public sealed class ModelFitter : IDisposable
     Tensor DropIds(Tensor x)
     {
         using var _ = torch.no_grad();
-        var drop = torch.rand([x.shape[0], 2], generator: _dropout).lt(Config.IdDropout);
-        var ids = x.narrow(1, 0, 2).masked_fill(drop, Vocabulary.UnknownRow);
+        var drop = torch.rand([x.shape[0], 2], generator: _dropout).lt(_idDropout);
+        var ids = x.narrow(1, 0, 2).masked_fill(drop, HeldScalars.Zero); // the unknown row is 0
         return torch.cat([ids, x.narrow(1, 2, x.shape[1] - 2)], 1);
     }
 
@@ -123,10 +128,10 @@ public sealed class ModelFitter : IDisposable
         {
             if (_lazy is null)
             {
-                table.Weight.grad?.add_(table.Weight, alpha: Config.EmbeddingL2);
+                table.Weight.grad?.add_(table.Weight, alpha: _embeddingL2);
                 continue;
             }
-            foreach (var touched in table.Touched) touched.Values.grad?.add_(touched.Values.detach(), alpha: Config.EmbeddingL2);
+            foreach (var touched in table.Touched) touched.Values.grad?.add_(touched.Values.detach(), alpha: _embeddingL2);
         }
     }
 
@@ -314,5 +319,8 @@ public sealed class ModelFitter : IDisposable
         _dense.Dispose();
         _shuffle.Dispose();
         _dropout.Dispose();
+        _listenWeight.Dispose();
+        _idDropout.Dispose();
+        _embeddingL2.Dispose();
     }
 }

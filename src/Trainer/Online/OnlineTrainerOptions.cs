@@ -15,7 +15,7 @@ public sealed record OnlineTrainerOptions
     /// <summary>Songs of a member's recent listens the listen head's member vector sees (0: none).</summary>
     public int HistoryLength { get; init; } = 10;
     public int Seed { get; init; } = 42;
-    public double LearningRate { get; init; } = 0.001;
+    public double LearningRate { get; init; } = 0.003;
     /// <summary>Examples per optimizer step within a micro-batch.</summary>
     public int StepBatchSize { get; init; } = 512;
     /// <summary>Passes over each micro-batch (1 = every event is used for one optimizer step).</summary>
