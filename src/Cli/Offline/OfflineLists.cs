@@ -31,8 +31,10 @@ public sealed class OfflineLists
     public static OfflineLists? Load(OfflineOptions options, CancellationToken ct)
     {
         if (!options.TimeSplit) return null;
-        var listens = KkboxReader.ReadListens(Path.Combine(options.DataDir, "train.csv"), new ReadReport(), ct, internSongIds: true)
-            .Where(l => l.HasLabel).ToList();
+        var labelled = KkboxReader.ReadListens(Path.Combine(options.DataDir, "train.csv"), new ReadReport(), ct, internSongIds: true)
+            .Where(l => l.HasLabel);
+        // the rows the models see (--rows)
+        var listens = (options.MaxRows > 0 ? labelled.Take(options.MaxRows) : labelled).ToList();
         var split = DataSplit.ByTime(listens.Count);
         int cut = split.Train.Length + split.Valid.Length;
         return new OfflineLists(new ListEvaluation(listens.Take(cut).ToArray(), listens.Skip(cut).ToArray()));
