@@ -6,6 +6,7 @@ using KkboxNcf.Model.Models;
 using KkboxNcf.Scorer;
 using KkboxNcf.Scorer.Redis;
 using KkboxNcf.Scorer.Scoring;
+using KkboxNcf.Trainer;
 using StackExchange.Redis;
 using TorchSharp;
 
@@ -47,7 +48,8 @@ public sealed class ScoreBenchmark : IBenchmark
         var clock = Stopwatch.StartNew();
         var work = ScoringWorkload.Load(dir, 8, ct);
         Console.WriteLine($"{dir}: {work.Listens:N0} listens, {work.Space[Field.User].Count - 1:N0} members, {work.Space[Field.Song].Count - 1:N0} songs; read in {clock.Elapsed.TotalSeconds:F1} s");
-        using var model = new ScoringModel(1, new ModelBundle(work.Space, ModelFactory.Create(ModelShape.For(ModelKind.Ncf, work.Space), seed: 1)));
+        using var model = new ScoringModel(1, new ModelBundle(work.Space, ModelFactory.Create(ModelShape.For(ModelKind.Ncf, work.Space,
+            listenDim: new TrainerSettings().ListenDim, historyLength: new TrainerSettings().HistoryLength), seed: 1)));
         var fallback = settings.Fallback;
         var members = Enumerable.Range(1, model.Users - 1).Take((int)Math.Min(maxMembers, model.Users - 1))
             .Select(r => work.Activity.ToScore(work.Space[Field.User].KeyOf(r), fallback)).ToList();

@@ -93,7 +93,9 @@ public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
             {
                 var config = options.Training with { LearningRate = lr, EmbeddingL2 = l2, IdDropout = dropout, StopOnAuc = true };
                 string label = $"lr {lr.ToString(CultureInfo.InvariantCulture)}, embedding L2 {l2.ToString(CultureInfo.InvariantCulture)}, id dropout {dropout.ToString(CultureInfo.InvariantCulture)}";
-                var model = ModelFactory.Create(ModelShape.For(kind, data.Space, options.NDim, headroom: 0, initStd: options.InitStd), config.Seed);
+                // ncf with the Trainer's listen head (its lists rank by it; offline rows carry no member history)
+                int listenDim = kind == ModelKind.Ncf ? new KkboxNcf.Trainer.TrainerSettings().ListenDim : 0;
+                var model = ModelFactory.Create(ModelShape.For(kind, data.Space, options.NDim, headroom: 0, initStd: options.InitStd, listenDim: listenDim), config.Seed);
                 var bar = ProgressBar.ForConsole();
                 int lastEpoch = 0;
                 IReadOnlyList<EpochResult> epochs;
@@ -128,6 +130,7 @@ public sealed class OfflineRunner(OfflineOptions options, TextWriter log)
         string settings = $"n_dim {options.NDim}, Adam lr {t.LearningRate}, embedding L2 {t.EmbeddingL2}, id dropout {t.IdDropout}, init std {options.InitStd}, " +
             $"min count {options.MinCount}, batch {t.BatchSize}, {(t.RowSparse ? "row-sparse LazyAdam on embeddings" : "dense Adam (seed)")}, " +
             $"up to {t.MaxEpochs} epochs, patience {t.Patience} on validation AUC, seed {t.Seed}" +
+            (kind == ModelKind.Ncf ? $", listen head {new KkboxNcf.Trainer.TrainerSettings().ListenDim} (in-batch sampled softmax beside the BCE, weight {t.ListenWeight})" : "") +
             (tried.Count > 1 ? $"; chosen on validation AUC from: {string.Join("; ", tried)}" : "");
         return (chosen.Scores, chosen.Epochs, settings);
     }

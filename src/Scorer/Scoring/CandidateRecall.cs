@@ -1,8 +1,10 @@
 namespace KkboxNcf.Scorer.Scoring;
 
 /// <summary>
-/// How much the candidate stage loses: for each member, the share of the exhaustive top K (the full
-/// NCF over every song of the vocabulary) that the two-stage list also has. 1 = nothing lost.
+/// How much the candidate stage loses: for each member, the share of the exhaustive top K (the final
+/// score over every song of the vocabulary: the listen head's logit plus ReplayWeight x log P(replay),
+/// or the full NCF's replay probability for a model without a listen head) that the two-stage list
+/// also has. 1 = nothing lost.
 /// </summary>
 public static class CandidateRecall
 {
@@ -24,7 +26,7 @@ public static class CandidateRecall
                 songs = all.Where(s => !heard.Contains(s)).ToArray();
             }
             var started = clock.Elapsed;
-            var best = RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
+            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
             exhaustive += clock.Elapsed - started;
             var twoStage = scorer.Score(model, [m], extras, 0)[0];
             var exact = best.Songs.Select(model.SongId).ToHashSet(StringComparer.Ordinal);
@@ -33,5 +35,21 @@ public static class CandidateRecall
         }
         return new Result(recalls.Count, k, recalls.Count == 0 ? double.NaN : recalls.Average(), recalls.Count == 0 ? double.NaN : recalls.Min(),
             exhaustive.TotalSeconds);
+    }
+
+    /// <summary>The top k of every given song by the final score of a model with a listen head.</summary>
+    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k)
+    {
+        int user = model.UserRow(m.Msno);
+        var query = model.ListenQueries([(user, m.Usual, model.HistoryRows(m.Recent))]);
+        var final = new float[songs.Length];
+        for (int j = 0; j < songs.Length; j++) final[j] = model.ListenSongs!.Score(query, songs[j]);
+        if (options.ReplayWeight > 0)
+        {
+            var requests = songs.Chunk(RankingStage.DefaultBatchRows).Select(c => new RankRequest(user, c, m.Usual)).ToList();
+            var p = RankingStage.Probabilities(model, requests).SelectMany(x => x).ToArray();
+            for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.ReplayWeight * Math.Log(Math.Max(p[j], 1e-6f)));
+        }
+        return RankingStage.TopK(songs, final, k);
     }
 }
