@@ -35,6 +35,8 @@ public sealed class ScorerSettings : ISettings
     public double ReplayWeight { get; set; }
     /// <summary>Songs per list, best by the listen score, that get a replay probability when ReplayWeight > 0.</summary>
     public int Rerank { get; set; } = 100;
+    /// <summary>Adds PopularityWeight x log(1 + the song's recent plays in the list's tab) to the listen head's score (0: off; see docs/lists.md).</summary>
+    public double PopularityWeight { get; set; } = 1.0;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
     /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>
@@ -79,7 +81,7 @@ public sealed class ScorerSettings : ISettings
 
     public ScoringOptions Scoring => new(K, Candidates, CandidateBlock, ExcludeHeard,
         string.IsNullOrWhiteSpace(DiscoverContext) ? null : ListeningContext.Parse(DiscoverContext), PriorCandidates,
-        ReplayWeight, Rerank);
+        ReplayWeight, Rerank, PopularityWeight);
 
     public ListeningContext Fallback => ListeningContext.Parse(DefaultContext);
 
@@ -98,6 +100,7 @@ public sealed class ScorerSettings : ISettings
         if (PopularCandidates < 0) yield return $"Scorer:PopularCandidates must be 0 or more, got {PopularCandidates}";
         if (PriorCandidates < 0) yield return $"Scorer:PriorCandidates must be 0 or more, got {PriorCandidates}";
         if (!(ReplayWeight >= 0) || double.IsInfinity(ReplayWeight)) yield return $"Scorer:ReplayWeight must be 0 or more, got {ReplayWeight}";
+        if (!(PopularityWeight >= 0) || double.IsInfinity(PopularityWeight)) yield return $"Scorer:PopularityWeight must be 0 or more, got {PopularityWeight}";
         if (Rerank < K) yield return $"Scorer:Rerank must be at least Scorer:K ({K}), got {Rerank}";
         if (RisingCandidates < 0) yield return $"Scorer:RisingCandidates must be 0 or more, got {RisingCandidates}";
         if (!(RisingHalfLifeListens >= 1)) yield return $"Scorer:RisingHalfLifeListens must be at least 1, got {RisingHalfLifeListens}";

@@ -28,6 +28,9 @@ public sealed class ListsBenchmark : IBenchmark
     /// <summary>Replay weights of the final score tried on validation (Scorer:ReplayWeight).</summary>
     static readonly double[] ReplayWeights = [0, 0.25, 0.5, 1];
 
+    /// <summary>Popularity weights of the final score tried on validation (Scorer:PopularityWeight).</summary>
+    static readonly double[] PopularityWeights = [0, 0.5, 1, 2];
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "small"));
@@ -42,6 +45,7 @@ public sealed class ListsBenchmark : IBenchmark
         trainer.HistoryLength = (int)args.Long("history", trainer.HistoryLength);
         trainer.Seed = (int)args.Long("seed", trainer.Seed);
         double[] weights = args.Has("replay-weight") ? [args.Double("replay-weight", 0)] : ReplayWeights;
+        double[] popularityWeights = args.Has("popularity-weight") ? [args.Double("popularity-weight", 0)] : PopularityWeights;
         args.RejectUnknown();
         if (dir == Path.Combine("data", "small")) SynthCommand.EnsureGenerated(SynthSize.Small, dir, ct);
         if (!File.Exists(Path.Combine(dir, "train.csv"))) throw new UsageException($"{dir} has no train.csv");
@@ -81,7 +85,28 @@ public sealed class ListsBenchmark : IBenchmark
             replayWeight = validation.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First().Weight;
             Console.WriteLine($"replay weight chosen on validation: {replayWeight}");
         }
-        var scorer = new ScorerSettings { ExcludeHeard = true, ReplayWeight = replayWeight };
+        // then the popularity term's weight, with that replay weight
+        double popularityWeight = popularityWeights[0];
+        var popularityValidation = new List<(double Weight, ListScores Scores)>();
+        if (popularityWeights.Length > 1)
+        {
+            var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
+            foreach (double w in popularityWeights)
+            {
+                var found = w == 0 ? validation.FirstOrDefault(v => v.Weight == replayWeight).Scores : null;
+                if (found is null)
+                {
+                    using var candidate = new ServedModelRecommender(metadata, trainer,
+                        new ScorerSettings { ExcludeHeard = true, ReplayWeight = replayWeight, PopularityWeight = w });
+                    found = inner.Evaluate(candidate);
+                }
+                popularityValidation.Add((w, found));
+                Console.WriteLine($"validation, popularity weight {w}: HR@10 {found.HitRate10:F4}, NDCG@10 {found.Ndcg10:F4}");
+            }
+            popularityWeight = popularityValidation.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First().Weight;
+            Console.WriteLine($"popularity weight chosen on validation: {popularityWeight}");
+        }
+        var scorer = new ScorerSettings { ExcludeHeard = true, ReplayWeight = replayWeight, PopularityWeight = popularityWeight };
         ListScores served;
         double onlineAuc;
         using (var model = new ServedModelRecommender(metadata, trainer, scorer))
@@ -121,9 +146,11 @@ public sealed class ListsBenchmark : IBenchmark
             ["catalogue_songs"] = evaluation.CatalogueSize,
             ["trailing_window_listens"] = windowListens,
             ["served_model"] = $"OnlineTrainer ({trainer.Model}, n_dim {trainer.NDim}, listen head {trainer.ListenDim} with {trainer.HistoryLength} recent songs, lr {trainer.LearningRate}, micro-batch {trainer.BatchSize}, step batch {trainer.StepBatchSize}, label delay {trainer.LabelDelay}), " +
-                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, replay weight {scorer.ReplayWeight} chosen on validation) with ExcludeHeard",
+                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, replay weight {scorer.ReplayWeight} and popularity weight {scorer.PopularityWeight} chosen on validation) with ExcludeHeard",
             ["served_online_auc"] = onlineAuc,
             ["replay_weight"] = replayWeight,
+            ["popularity_weight"] = popularityWeight,
+            ["popularity_weight_validation"] = popularityValidation.Select(v => new Dictionary<string, object> { ["weight"] = v.Weight, ["hr_at_10"] = v.Scores.HitRate10, ["ndcg_at_10"] = v.Scores.Ndcg10 }).ToList(),
             ["replay_weight_validation"] = validation.Select(v => new Dictionary<string, object> { ["weight"] = v.Weight, ["hr_at_10"] = v.Scores.HitRate10, ["ndcg_at_10"] = v.Scores.Ndcg10 }).ToList(),
             ["baselines"] = baselines,
             ["served"] = served,

@@ -11,7 +11,8 @@ namespace KkboxNcf.Cli.Lists;
 /// Lists as the Scorer writes them: a model (ncf or mf) loaded into a ScoringModel and ranked by
 /// ListScorer with heard songs left out, with the popular and rising songs of the listens read (the
 /// Scorer's SongTrends) as extra candidates and each member's recent songs (the Scorer's MemberActivity)
-/// for the listen head, every other option at the Scorer's defaults. fit gives the
+/// for the listen head, and the recent plays per tab (the Scorer's ContextPopularity) for the
+/// popularity term, every other option at the Scorer's defaults. fit gives the
 /// model trained on the train listens; the caller keeps owning it. Songs the model knows from metadata
 /// only (never in a train listen) are outside the protocol's catalogue and dropped from its lists.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
     IReadOnlyList<string> _extras = [];
     HashSet<string> _catalogue = new(StringComparer.Ordinal);
     readonly MemberActivity _activity = new();
+    ContextPopularity? _byTab;
 
     public string Name => name;
 
@@ -33,9 +35,11 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
     {
         var bundle = fit(train);
         var trends = new SongTrends(_settings.RisingHalfLifeListens);
+        var byTab = _byTab = new ContextPopularity(_settings.RisingHalfLifeListens);
         foreach (var l in train)
         {
             trends.Record(l.SongId);
+            byTab.Record(l.SourceSystemTab, l.SongId);
             // the members' recent songs, as the Scorer's own MemberActivity keeps them from the stream
             _activity.Record(new KkboxNcf.Contracts.ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0), 0);
         }
@@ -57,7 +61,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
         {
             var block = requests.Skip(start).Take(Batch)
                 .Select(r => new MemberToScore(r.Member, new ListeningContext(r.Context.Tab, r.Context.Screen, r.Context.Type), r.Exclude, 0) { Recent = _activity.Recent(r.Member) }).ToList();
-            var scored = scorer.Score(model, block, _extras, nowMs: 0, usualOnly: true);
+            var scored = scorer.Score(model, block, _extras, nowMs: 0, usualOnly: true, plays: _byTab!.Plays);
             for (int i = 0; i < block.Count; i++)
                 lists[start + i] = scored[i].Items.Select(s => s.SongId).Where(_catalogue.Contains).ToArray();
         }

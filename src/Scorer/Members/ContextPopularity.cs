@@ -38,6 +38,10 @@ public sealed class ContextPopularity(double halfLifeListens)
     public IReadOnlyList<(string SongId, double Plays)> Top(string tab, int n) =>
         _tabs.TryGetValue(tab, out var songs) ? Top(songs, n) : [];
 
+    /// <summary>The song's decayed count in the tab now (0: never played there).</summary>
+    public double Plays(string tab, string songId) =>
+        _tabs.TryGetValue(tab, out var songs) && songs.TryGetValue(songId, out var c) ? c.Count * Math.Exp(-_lambda * (_position - c.At)) : 0;
+
     /// <summary>The same over the listens of every tab.</summary>
     public IReadOnlyList<(string SongId, double Plays)> TopOverall(int n) => Top(_all, n);
 

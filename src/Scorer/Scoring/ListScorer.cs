@@ -14,6 +14,7 @@ namespace KkboxNcf.Scorer.Scoring;
 public sealed class ListScorer(ScoringOptions options)
 {
     readonly System.Diagnostics.Stopwatch _candidateTime = new(), _rankTime = new();
+    Func<string, string, double>? _plays;
 
     public ScoringOptions Options { get; } = options;
 
@@ -24,8 +25,11 @@ public sealed class ListScorer(ScoringOptions options)
     public (TimeSpan Candidates, TimeSpan Ranking) StageTimes => (_candidateTime.Elapsed, _rankTime.Elapsed);
 
     /// <param name="usualOnly">Only the "usual" lists (the fresh path: a member's discover list changes with their listens only when heard songs are left out).</param>
-    public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs, bool usualOnly = false)
+    /// <param name="plays">A song's recent plays in a tab (tab, song id), for PopularityWeight; null: no popularity term.</param>
+    public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs, bool usualOnly = false,
+        Func<string, string, double>? plays = null)
     {
+        _plays = Options.PopularityWeight > 0 ? plays : null;
         int n = members.Count;
         var userRows = new int[n];
         var heard = new HashSet<int>?[n];
@@ -134,6 +138,11 @@ public sealed class ListScorer(ScoringOptions options)
         {
             var final = new float[songs.Length];
             for (int j = 0; j < songs.Length; j++) final[j] = FinalScore(listen.Length == 0 ? null : listen[j], scores.Count == 0 ? null : scores[songs[j]]);
+            if (_plays is { } plays && listen.Length > 0)
+            {
+                string tab = wanted[w].Context.Tab;
+                for (int j = 0; j < songs.Length; j++) final[j] += (float)(Options.PopularityWeight * Math.Log(1 + plays(tab, model.SongId(songs[j]))));
+            }
             var ranked = RankingStage.TopK(songs, final, Options.K);
             var list = new RecommendedSong[ranked.Songs.Length];
             for (int j = 0; j < list.Length; j++) list[j] = new RecommendedSong(model.SongId(ranked.Songs[j]), ranked.Scores[j]);
@@ -147,7 +156,7 @@ public sealed class ListScorer(ScoringOptions options)
     /// <summary>
     /// A song's place in a list. With a listen head: the listen logit (how likely the member plays it
     /// here) plus ReplayWeight x log P(replay | played), i.e. log of expected replays P(play)^1 x
-    /// P(replay)^w up to a constant; without one, the replay probability as the seed ranks.
+    /// P(replay)^w up to a constant (plus the popularity term, Rank); without one, the replay probability as the seed ranks.
     /// </summary>
     float FinalScore(float? listen, float? replay) => listen switch
     {

@@ -11,6 +11,9 @@ namespace KkboxNcf.Scorer.Scoring;
 /// ReplayWeight (models with a listen head): the final score is listen logit + ReplayWeight x
 /// log P(replay | played); 0 ranks by the listen head alone and skips the replay forward pass.
 /// Rerank: songs per list, best by the listen score, that get a replay probability when ReplayWeight > 0.
+/// PopularityWeight (models with a listen head): adds PopularityWeight x log(1 + the song's recent
+/// plays in the list's tab), when the caller gives those plays: the stream's trends move faster than
+/// one pass of SGD moves a song's bias.
 /// </summary>
 public sealed record ScoringOptions(
     int K = 50,
@@ -20,4 +23,5 @@ public sealed record ScoringOptions(
     ListeningContext? Discover = null,
     int PriorCandidates = 0,
     double ReplayWeight = 0,
-    int Rerank = 100);
+    int Rerank = 100,
+    double PopularityWeight = 0);

@@ -418,7 +418,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         if (known.Count > 0)
         {
             var tabs = _model!.Features[Field.SourceSystemTab];
-            foreach (var list in _scorer.Score(_model, known, Extras(), now, usualOnly))
+            foreach (var list in _scorer.Score(_model, known, Extras(), now, usualOnly, _byTab.Plays))
                 lists.Add(tabs.Contains(list.Tab) ? list
                     : PopularList(list.Msno, list.Context, new ListeningContext(list.Tab, list.Screen, list.Type), list.FreshAsOfMs, now, version));
         }

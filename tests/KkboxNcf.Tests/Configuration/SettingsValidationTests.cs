@@ -65,6 +65,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Scorer:Candidates"] = ["10"],
         ["Scorer:PopularCandidates"] = ["-1"], ["Scorer:PriorCandidates"] = ["-1"],
         ["Scorer:ReplayWeight"] = ["-0.5", "NaN"],
+        ["Scorer:PopularityWeight"] = ["-1", "Infinity"],
         ["Scorer:Rerank"] = ["10"],
         ["Scorer:RisingCandidates"] = ["-1"],
         ["Scorer:RisingHalfLifeListens"] = ["0.5", "NaN"],
