@@ -75,7 +75,7 @@ public sealed class ScoreBenchmark : IBenchmark
             ct.ThrowIfCancellationRequested();
             var block = members.GetRange(start, Math.Min(settings.CandidateBlock, members.Count - start));
             scoreTime.Start();
-            var lists = scorer.Score(model, block, extras, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var lists = scorer.Score(model, block, extras, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), plays: work.ByTab.Plays);
             scoreTime.Stop();
             writeTime.Start();
             writer.Write(lists);
@@ -108,7 +108,7 @@ public sealed class ScoreBenchmark : IBenchmark
 
         var rng = new Random(5);
         var sample = members.OrderBy(_ => rng.Next()).Take(recallSample).ToList();
-        var recall = CandidateRecall.Measure(model, scorer, sample, extras);
+        var recall = CandidateRecall.Measure(model, scorer, sample, extras, work.ByTab.Plays);
         Console.WriteLine($"candidate recall@{k} vs exhaustive full NCF on {recall.Members} members: mean {recall.MeanRecall:F3}, min {recall.MinRecall:F3}");
         DeleteKeys(redis, settings.KeyPrefix);
 

@@ -10,7 +10,9 @@ public static class CandidateRecall
 {
     public sealed record Result(int Members, int K, double MeanRecall, double MinRecall, double ExhaustiveSeconds);
 
-    public static Result Measure(ScoringModel model, ListScorer scorer, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extras)
+    /// <param name="plays">The popularity term's recent plays (tab, song id), as the Scorer passes them; null: none.</param>
+    public static Result Measure(ScoringModel model, ListScorer scorer, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extras,
+        Func<string, string, double>? plays = null)
     {
         int k = scorer.Options.K;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -26,9 +28,9 @@ public static class CandidateRecall
                 songs = all.Where(s => !heard.Contains(s)).ToArray();
             }
             var started = clock.Elapsed;
-            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
+            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k, plays) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
             exhaustive += clock.Elapsed - started;
-            var twoStage = scorer.Score(model, [m], extras, 0)[0];
+            var twoStage = scorer.Score(model, [m], extras, 0, plays: plays)[0];
             var exact = best.Songs.Select(model.SongId).ToHashSet(StringComparer.Ordinal);
             if (exact.Count == 0) continue;
             recalls.Add(twoStage.Items.Count(i => exact.Contains(i.SongId)) / (double)exact.Count);
@@ -38,7 +40,7 @@ public static class CandidateRecall
     }
 
     /// <summary>The top k of every given song by the final score of a model with a listen head.</summary>
-    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k)
+    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k, Func<string, string, double>? plays)
     {
         int user = model.UserRow(m.Msno);
         var query = model.ListenQueries([(user, m.Usual, model.HistoryRows(m.Recent))]);
@@ -50,6 +52,8 @@ public static class CandidateRecall
             var p = RankingStage.Probabilities(model, requests).SelectMany(x => x).ToArray();
             for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.ReplayWeight * Math.Log(Math.Max(p[j], 1e-6f)));
         }
+        if (plays is not null && options.PopularityWeight > 0)
+            for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.PopularityWeight * Math.Log(1 + plays(m.Usual.Tab, model.SongId(songs[j]))));
         return RankingStage.TopK(songs, final, k);
     }
 }
