@@ -14,6 +14,8 @@ namespace KkboxNcf.Scorer.Scoring;
 public sealed class ListScorer(ScoringOptions options)
 {
     readonly System.Diagnostics.Stopwatch _candidateTime = new(), _rankTime = new();
+    // the popularity term's counts move with every listen, but a ranked list is reused until the extras
+    // change (the Scorer recomputes them every ExtrasEverySeconds): lists follow trends at that pace
     Func<string, string, double>? _plays;
 
     public ScoringOptions Options { get; } = options;
