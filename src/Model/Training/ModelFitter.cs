@@ -54,9 +54,6 @@ public sealed class ModelFitter : IDisposable
     /// <summary>The listen head's sampling-frequency estimate (kept in the optimizer state).</summary>
     public SongFrequency Frequency { get; } = new();
 
-    /// <summary>Sum over examples of the listen loss so far (its mean per example: / ExamplesSeen).</summary>
-    public double ListenLossSum { get; private set; }
-
     public RecModel Model => _model;
 
     public long ExamplesSeen { get; private set; }
@@ -83,7 +80,6 @@ public sealed class ModelFitter : IDisposable
                 var songs = x.select(1, 1);
                 var logGap = Frequency.Step(songs.data<long>().ToArray());
                 var listenLoss = ListenLoss.Compute(listen, x.select(1, 0), songs, logGap);
-                ListenLossSum += listenLoss.item<float>() * x.shape[0];
                 loss = nn.functional.binary_cross_entropy_with_logits(logits, y).Plus(listenLoss.mul(_listenWeight));
             }
             else

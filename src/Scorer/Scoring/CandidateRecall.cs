@@ -53,7 +53,7 @@ public static class CandidateRecall
             for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.ReplayWeight * Math.Log(Math.Max(p[j], 1e-6f)));
         }
         if (plays is not null && options.PopularityWeight > 0)
-            for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.PopularityWeight * Math.Log(1 + plays(m.Usual.Tab, model.SongId(songs[j]))));
+            for (int j = 0; j < songs.Length; j++) final[j] += ListScorer.PopularityTerm(options, plays(m.Usual.Tab, model.SongId(songs[j])));
         return RankingStage.TopK(songs, final, k);
     }
 }

@@ -143,7 +143,7 @@ public sealed class ListScorer(ScoringOptions options)
             if (_plays is { } plays && listen.Length > 0)
             {
                 string tab = wanted[w].Context.Tab;
-                for (int j = 0; j < songs.Length; j++) final[j] += (float)(Options.PopularityWeight * Math.Log(1 + plays(tab, model.SongId(songs[j]))));
+                for (int j = 0; j < songs.Length; j++) final[j] += PopularityTerm(Options, plays(tab, model.SongId(songs[j])));
             }
             var ranked = RankingStage.TopK(songs, final, Options.K);
             var list = new RecommendedSong[ranked.Songs.Length];
@@ -160,6 +160,9 @@ public sealed class ListScorer(ScoringOptions options)
     /// here) plus ReplayWeight x log P(replay | played), i.e. log of expected replays P(play)^1 x
     /// P(replay)^w up to a constant (plus the popularity term, Rank); without one, the replay probability as the seed ranks.
     /// </summary>
+    /// <summary>The popularity term of the final score for a song with that many recent plays in the list's tab.</summary>
+    public static float PopularityTerm(ScoringOptions options, double plays) => (float)(options.PopularityWeight * Math.Log(1 + plays));
+
     float FinalScore(float? listen, float? replay) => listen switch
     {
         null => replay ?? 0,

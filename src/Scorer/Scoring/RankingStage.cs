@@ -93,10 +93,6 @@ public static class RankingStage
         return result;
     }
 
-    /// <summary>The first count examples of an encoded dataset as an int64 tensor [count, Columns].</summary>
-    public static Tensor EncodedRows(EncodedDataset data, int count) =>
-        torch.tensor(Rows(data, count, FeatureLayout.Columns), [count, FeatureLayout.Columns]);
-
     static long[] Rows(EncodedDataset data, int count, int columns)
     {
         var rows = new long[count * columns];

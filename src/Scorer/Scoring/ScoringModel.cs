@@ -58,7 +58,7 @@ public sealed class ScoringModel : IDisposable
             int n = Math.Min(chunk, Songs - start);
             var rows = Enumerable.Range(start, n).ToArray();
             using var scope = torch.NewDisposeScope();
-            var (songs, songBias) = listen.ListenSongs(RankingStage.EncodedRows(Features.EncodeCandidates(0, rows), n));
+            var (songs, songBias) = listen.ListenSongs(Features.EncodeCandidates(0, rows).ToTensors().Features.to(ScalarType.Int64));
             songs.contiguous().data<float>().CopyTo(vectors, start * dim);
             songBias.contiguous().data<float>().CopyTo(bias, start);
         }

@@ -94,14 +94,7 @@ public class ListenHeadTests
         Assert.True(right > 0.9 * pairs, $"a member's own group ranked above the other group in {right} of {pairs} pairs");
     }
 
-    static Tensor ToRows(EncodedDataset data)
-    {
-        int n = data.Count, columns = FeatureLayout.Columns;
-        var rows = new long[n * columns];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < columns; c++) rows[i * columns + c] = data.Columns[c][i];
-        return torch.tensor(rows, [n, columns]);
-    }
+    static Tensor ToRows(EncodedDataset data) => data.ToTensors().Features.to(int64);
 
     [Fact]
     public void AModelWithoutAListenHeadStillLoadsAndTrainsReplayOnly()
