@@ -47,6 +47,11 @@ public sealed class ListsBenchmark : IBenchmark
         double[] weights = args.Has("replay-weight") ? [args.Double("replay-weight", 0)] : ReplayWeights;
         double[] popularityWeights = args.Has("popularity-weight") ? [args.Double("popularity-weight", 0)] : PopularityWeights;
         args.RejectUnknown();
+        // the Trainer's and Scorer's own checks, so a bad --lr or weight says which and why before any work
+        var problems = trainer.Validate()
+            .Concat(weights.SelectMany(w => new ScorerSettings { ReplayWeight = w }.Validate()))
+            .Concat(popularityWeights.SelectMany(w => new ScorerSettings { PopularityWeight = w }.Validate())).ToList();
+        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
         if (dir == Path.Combine("data", "small")) SynthCommand.EnsureGenerated(SynthSize.Small, dir, ct);
         if (!File.Exists(Path.Combine(dir, "train.csv"))) throw new UsageException($"{dir} has no train.csv");
 
