@@ -82,7 +82,7 @@ public sealed class ListsBenchmark : IBenchmark
             var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
             foreach (double w in weights)
             {
-                using var candidate = new ServedModelRecommender(metadata, trainer, new ScorerSettings { ExcludeHeard = true, ReplayWeight = w });
+                using var candidate = new ServedModelRecommender(metadata, trainer, new ScorerSettings { ExcludeHeard = true, ReplayWeight = w, PopularityWeight = 0 });
                 var v = inner.Evaluate(candidate);
                 validation.Add((w, v));
                 Console.WriteLine($"validation, replay weight {w}: HR@10 {v.HitRate10:F4}, NDCG@10 {v.Ndcg10:F4}");
