@@ -37,6 +37,18 @@ public sealed class ScorerSettings : ISettings
     public int Rerank { get; set; } = 100;
     /// <summary>Adds PopularityWeight x log(1 + the song's recent plays in the list's tab) to the listen head's score (0: off; see docs/lists.md).</summary>
     public double PopularityWeight { get; set; } = 1.0;
+    /// <summary>Adds CoListenWeight x the member's co-listen score of the song (item-to-item cosine: sum of its similarity to each song they heard; 0: off; see docs/lists.md).</summary>
+    public double CoListenWeight { get; set; } = 32.0;
+    /// <summary>The member's best songs by co-listen score added to their candidates.</summary>
+    public int CoListenCandidates { get; set; } = 50;
+    /// <summary>Co-listen neighbours kept per song (K of item-to-item cosine).</summary>
+    public int Neighbours { get; set; } = 20;
+    /// <summary>
+    /// The co-listen neighbours are rebuilt from the members' heard songs (in the background; a rebuild
+    /// costs the sum over members of their songs squared) at least this often while listens come, and
+    /// sooner whenever the listens read grew by a quarter since the last rebuild.
+    /// </summary>
+    public int NeighboursEverySeconds { get; set; } = 60;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
     /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>
@@ -81,7 +93,7 @@ public sealed class ScorerSettings : ISettings
 
     public ScoringOptions Scoring => new(K, Candidates, CandidateBlock, ExcludeHeard,
         string.IsNullOrWhiteSpace(DiscoverContext) ? null : ListeningContext.Parse(DiscoverContext), PriorCandidates,
-        ReplayWeight, Rerank, PopularityWeight);
+        ReplayWeight, Rerank, PopularityWeight, CoListenWeight, CoListenCandidates);
 
     public ListeningContext Fallback => ListeningContext.Parse(DefaultContext);
 
@@ -101,6 +113,10 @@ public sealed class ScorerSettings : ISettings
         if (PriorCandidates < 0) yield return $"Scorer:PriorCandidates must be 0 or more, got {PriorCandidates}";
         if (!(ReplayWeight >= 0) || double.IsInfinity(ReplayWeight)) yield return $"Scorer:ReplayWeight must be 0 or more, got {ReplayWeight}";
         if (!(PopularityWeight >= 0) || double.IsInfinity(PopularityWeight)) yield return $"Scorer:PopularityWeight must be 0 or more, got {PopularityWeight}";
+        if (!(CoListenWeight >= 0) || double.IsInfinity(CoListenWeight)) yield return $"Scorer:CoListenWeight must be 0 or more, got {CoListenWeight}";
+        if (CoListenCandidates < 0) yield return $"Scorer:CoListenCandidates must be 0 or more, got {CoListenCandidates}";
+        if (Neighbours < 1) yield return $"Scorer:Neighbours must be at least 1, got {Neighbours}";
+        if (NeighboursEverySeconds < 1) yield return $"Scorer:NeighboursEverySeconds must be at least 1, got {NeighboursEverySeconds}";
         if (Rerank < K) yield return $"Scorer:Rerank must be at least Scorer:K ({K}), got {Rerank}";
         if (RisingCandidates < 0) yield return $"Scorer:RisingCandidates must be 0 or more, got {RisingCandidates}";
         if (!(RisingHalfLifeListens >= 1)) yield return $"Scorer:RisingHalfLifeListens must be at least 1, got {RisingHalfLifeListens}";

@@ -31,6 +31,9 @@ public sealed class ListsBenchmark : IBenchmark
     /// <summary>Popularity weights of the final score tried on validation (Scorer:PopularityWeight).</summary>
     static readonly double[] PopularityWeights = [0, 0.5, 1, 2];
 
+    /// <summary>Co-listen weights of the final score tried on validation (Scorer:CoListenWeight).</summary>
+    static readonly double[] CoListenWeights = [0, 8, 16, 32, 64];
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "small"));
@@ -46,11 +49,14 @@ public sealed class ListsBenchmark : IBenchmark
         trainer.Seed = (int)args.Long("seed", trainer.Seed);
         double[] weights = args.Has("replay-weight") ? [args.Double("replay-weight", 0)] : ReplayWeights;
         double[] popularityWeights = args.Has("popularity-weight") ? [args.Double("popularity-weight", 0)] : PopularityWeights;
+        int neighbours = (int)args.Long("neighbours", new ScorerSettings().Neighbours);
+        double[] coListenWeights = args.Has("colisten-weight") ? [args.Double("colisten-weight", 0)] : CoListenWeights;
         args.RejectUnknown();
         // the Trainer's and Scorer's own checks, so a bad --lr or weight says which and why before any work
         var problems = trainer.Validate()
             .Concat(weights.SelectMany(w => new ScorerSettings { ReplayWeight = w }.Validate()))
-            .Concat(popularityWeights.SelectMany(w => new ScorerSettings { PopularityWeight = w }.Validate())).ToList();
+            .Concat(popularityWeights.SelectMany(w => new ScorerSettings { PopularityWeight = w }.Validate()))
+            .Concat(coListenWeights.SelectMany(w => new ScorerSettings { CoListenWeight = w, Neighbours = neighbours }.Validate())).ToList();
         if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
         if (dir == Path.Combine("data", "small")) SynthCommand.EnsureGenerated(SynthSize.Small, dir, ct);
         if (!File.Exists(Path.Combine(dir, "train.csv"))) throw new UsageException($"{dir} has no train.csv");
@@ -73,45 +79,49 @@ public sealed class ListsBenchmark : IBenchmark
             baselines.Add(s);
             if (ListsTable.IsPopularity(b)) popularity.Add(s);
         }
-        // the final score's replay weight, chosen on validation: the last part of the train rows as a
-        // test of a model trained on the rows before them
-        double replayWeight = weights[0];
-        var validation = new List<(double Weight, ListScores Scores)>();
-        if (weights.Length > 1)
+        // the final score's weights, chosen on validation (the last part of the train rows as a test of a
+        // model trained on the rows before them; one model, ranked again for each setting), one after the
+        // other in the order of the steps, each with the weights chosen before it and the later ones off
+        var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
+        var defaults = new ScorerSettings();
+        var chosen = new Dictionary<string, double> { ["replay"] = 0, ["popularity"] = 0, ["colisten"] = 0 };
+        ScorerSettings Settings() => new()
         {
-            var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
-            foreach (double w in weights)
-            {
-                using var candidate = new ServedModelRecommender(metadata, trainer, new ScorerSettings { ExcludeHeard = true, ReplayWeight = w, PopularityWeight = 0 });
-                var v = inner.Evaluate(candidate);
-                validation.Add((w, v));
-                Console.WriteLine($"validation, replay weight {w}: HR@10 {v.HitRate10:F4}, NDCG@10 {v.Ndcg10:F4}");
-            }
-            replayWeight = validation.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First().Weight;
-            Console.WriteLine($"replay weight chosen on validation: {replayWeight}");
-        }
-        // then the popularity term's weight, with that replay weight
-        double popularityWeight = popularityWeights[0];
-        var popularityValidation = new List<(double Weight, ListScores Scores)>();
-        if (popularityWeights.Length > 1)
+            ExcludeHeard = true, ReplayWeight = chosen["replay"], PopularityWeight = chosen["popularity"],
+            CoListenWeight = chosen["colisten"], CoListenCandidates = chosen["colisten"] > 0 ? defaults.CoListenCandidates : 0, Neighbours = neighbours,
+        };
+        var validation = new Dictionary<string, List<(double Weight, ListScores Scores)>>();
+        using (var validationModel = new ServedModelRecommender(metadata, trainer))
         {
-            var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
-            foreach (double w in popularityWeights)
+            ListScores? current = null;
+            foreach (var (step, grid) in new[] { ("replay", weights), ("popularity", popularityWeights), ("colisten", coListenWeights) })
             {
-                var found = w == 0 ? validation.FirstOrDefault(v => v.Weight == replayWeight).Scores : null;
-                if (found is null)
+                if (grid.Length == 1)
                 {
-                    using var candidate = new ServedModelRecommender(metadata, trainer,
-                        new ScorerSettings { ExcludeHeard = true, ReplayWeight = replayWeight, PopularityWeight = w });
-                    found = inner.Evaluate(candidate);
+                    chosen[step] = grid[0];
+                    current = null;
+                    continue;
                 }
-                popularityValidation.Add((w, found));
-                Console.WriteLine($"validation, popularity weight {w}: HR@10 {found.HitRate10:F4}, NDCG@10 {found.Ndcg10:F4}");
+                var rows = validation[step] = [];
+                foreach (double w in grid)
+                {
+                    // weight 0 is the setting validated last, when there was one
+                    var v = w == 0 ? current : null;
+                    if (v is null)
+                    {
+                        chosen[step] = w;
+                        validationModel.Scorer = Settings();
+                        v = inner.Evaluate(validationModel);
+                    }
+                    rows.Add((w, v));
+                    Console.WriteLine($"validation, {step} weight {w}: HR@10 {v.HitRate10:F4}, NDCG@10 {v.Ndcg10:F4}");
+                }
+                var best = rows.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First();
+                (chosen[step], current) = (best.Weight, best.Scores);
+                Console.WriteLine($"{step} weight chosen on validation: {best.Weight}");
             }
-            popularityWeight = popularityValidation.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First().Weight;
-            Console.WriteLine($"popularity weight chosen on validation: {popularityWeight}");
         }
-        var scorer = new ScorerSettings { ExcludeHeard = true, ReplayWeight = replayWeight, PopularityWeight = popularityWeight };
+        var scorer = Settings();
         ListScores served;
         double onlineAuc;
         using (var model = new ServedModelRecommender(metadata, trainer, scorer))
@@ -151,12 +161,12 @@ public sealed class ListsBenchmark : IBenchmark
             ["catalogue_songs"] = evaluation.CatalogueSize,
             ["trailing_window_listens"] = windowListens,
             ["served_model"] = $"OnlineTrainer ({trainer.Model}, n_dim {trainer.NDim}, listen head {trainer.ListenDim} with {trainer.HistoryLength} recent songs, lr {trainer.LearningRate}, micro-batch {trainer.BatchSize}, step batch {trainer.StepBatchSize}, label delay {trainer.LabelDelay}), " +
-                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, replay weight {scorer.ReplayWeight} and popularity weight {scorer.PopularityWeight} chosen on validation) with ExcludeHeard",
+                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, weights chosen on validation in this order: replay {scorer.ReplayWeight}, popularity {scorer.PopularityWeight}, co-listen {scorer.CoListenWeight} (with {scorer.CoListenCandidates} co-listen candidates, {scorer.Neighbours} neighbours per song))) with ExcludeHeard",
             ["served_online_auc"] = onlineAuc,
-            ["replay_weight"] = replayWeight,
-            ["popularity_weight"] = popularityWeight,
-            ["popularity_weight_validation"] = popularityValidation.Select(v => new Dictionary<string, object> { ["weight"] = v.Weight, ["hr_at_10"] = v.Scores.HitRate10, ["ndcg_at_10"] = v.Scores.Ndcg10 }).ToList(),
-            ["replay_weight_validation"] = validation.Select(v => new Dictionary<string, object> { ["weight"] = v.Weight, ["hr_at_10"] = v.Scores.HitRate10, ["ndcg_at_10"] = v.Scores.Ndcg10 }).ToList(),
+            ["replay_weight"] = scorer.ReplayWeight,
+            ["popularity_weight"] = scorer.PopularityWeight,
+            ["colisten_weight"] = scorer.CoListenWeight,
+            ["weight_validation"] = validation.ToDictionary(v => v.Key, v => v.Value.Select(r => new Dictionary<string, object> { ["weight"] = r.Weight, ["hr_at_10"] = r.Scores.HitRate10, ["ndcg_at_10"] = r.Scores.Ndcg10 }).ToList()),
             ["baselines"] = baselines,
             ["served"] = served,
             ["best_popularity"] = bestPopular.Name,

@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Lists;
 using System.Diagnostics;
 using KkboxNcf.Contracts;
 using KkboxNcf.Contracts.Serving;
@@ -54,6 +55,13 @@ public sealed class ScoreBenchmark : IBenchmark
         var members = Enumerable.Range(1, model.Users - 1).Take((int)Math.Min(maxMembers, model.Users - 1))
             .Select(r => work.Activity.ToScore(work.Space[Field.User].KeyOf(r), fallback)).ToList();
         IReadOnlyList<string> extras = [.. work.Trends.Popular(settings.PopularCandidates), .. work.Trends.Rising(settings.RisingCandidates)];
+        // the co-listen neighbours, as the Scorer rebuilds them in the background (not part of a refresh's time)
+        var neighboursClock = Stopwatch.StartNew();
+        var neighbours = ItemNeighbours.Build(work.Counts.Histories(), settings.Neighbours, ct);
+        double neighboursSeconds = neighboursClock.Elapsed.TotalSeconds;
+        Console.WriteLine($"co-listen neighbours of {neighbours.Songs:N0} songs from {neighbours.Members:N0} members built in {neighboursSeconds:F1} s " +
+            $"(the Scorer rebuilds them in the background, at most every {settings.NeighboursEverySeconds} s)");
+        var signals = work.Counts.Signals(neighbours);
 
         // reference: the exact members x songs matrix product alone (TorchSharp mm + bias, blocks of 256
         // members), timed on the first referenceBlocks blocks and scaled to every member
@@ -75,7 +83,7 @@ public sealed class ScoreBenchmark : IBenchmark
             ct.ThrowIfCancellationRequested();
             var block = members.GetRange(start, Math.Min(settings.CandidateBlock, members.Count - start));
             scoreTime.Start();
-            var lists = scorer.Score(model, block, extras, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), plays: work.ByTab.Plays);
+            var lists = scorer.Score(model, block, extras, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), signals: signals);
             scoreTime.Stop();
             writeTime.Start();
             writer.Write(lists);
@@ -108,12 +116,13 @@ public sealed class ScoreBenchmark : IBenchmark
 
         var rng = new Random(5);
         var sample = members.OrderBy(_ => rng.Next()).Take(recallSample).ToList();
-        var recall = CandidateRecall.Measure(model, scorer, sample, extras, work.ByTab.Plays);
+        var recall = CandidateRecall.Measure(model, scorer, sample, extras, signals);
         Console.WriteLine($"candidate recall@{k} vs exhaustive full NCF on {recall.Members} members: mean {recall.MeanRecall:F3}, min {recall.MinRecall:F3}");
         DeleteKeys(redis, settings.KeyPrefix);
 
         var details = new Dictionary<string, object>
         {
+            ["neighbours_build_seconds"] = neighboursSeconds,
             ["data"] = dir,
             ["model"] = "freshly initialised NCF (n_dim 10) over the data's vocabularies; scoring cost does not depend on the weights",
             ["members"] = members.Count,

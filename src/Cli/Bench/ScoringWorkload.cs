@@ -8,10 +8,14 @@ namespace KkboxNcf.Cli.Bench;
 /// <summary>
 /// What the Scorer holds on a data set, built from its files as the Trainer and the Scorer would from
 /// the stream: the feature space of the members and of the songs that occur in train.csv (with their
-/// metadata), and the member activity (contexts, heard songs) and song trends of every train listen.
+/// metadata), and the Scorer's counts (ListenCounts: member activity, song trends, plays per tab,
+/// song transitions) of every train listen.
 /// </summary>
-public sealed record ScoringWorkload(FeatureSpace Space, MemberActivity Activity, SongTrends Trends, ContextPopularity ByTab, long Listens)
+public sealed record ScoringWorkload(FeatureSpace Space, ListenCounts Counts, long Listens)
 {
+    public MemberActivity Activity => Counts.Activity;
+    public SongTrends Trends => Counts.Trends;
+
     public static ScoringWorkload Load(string dir, int partitions, CancellationToken ct)
     {
         string Path(string name) => System.IO.Path.Combine(dir, name);
@@ -20,17 +24,13 @@ public sealed record ScoringWorkload(FeatureSpace Space, MemberActivity Activity
         var report = new ReadReport();
         var space = new FeatureSpace();
         foreach (var m in KkboxReader.ReadMembers(Path("members.csv"), report, ct)) space.AddMember(m);
-        var activity = new MemberActivity();
-        var trends = new SongTrends(50_000);
-        var byTab = new ContextPopularity(50_000);
+        var counts = new ListenCounts(50_000);
         var heard = new HashSet<string>(StringComparer.Ordinal);
         long n = 0;
         foreach (var l in KkboxReader.ReadListens(Path("train.csv"), report, ct, internSongIds: true))
         {
             var listen = new ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0);
-            activity.Record(listen, MemberPartitioner.PartitionOf(l.Msno, partitions));
-            trends.Record(l.SongId);
-            byTab.Record(l.SourceSystemTab, l.SongId);
+            counts.Record(listen, MemberPartitioner.PartitionOf(l.Msno, partitions));
             heard.Add(l.SongId);
             space[Field.User].GetOrAdd(l.Msno);
             space[Field.SourceSystemTab].GetOrAdd(l.SourceSystemTab);
@@ -47,6 +47,6 @@ public sealed record ScoringWorkload(FeatureSpace Space, MemberActivity Activity
         // songs heard but missing from songs.csv still get a row (unknown metadata), as the Trainer gives them
         foreach (var id in heard) space[Field.Song].GetOrAdd(id);
         if (report.TotalRejected > 0) Console.WriteLine($"{report.TotalRejected:N0} rows rejected while reading {dir}");
-        return new ScoringWorkload(space, activity, trends, byTab, n);
+        return new ScoringWorkload(space, counts, n);
     }
 }

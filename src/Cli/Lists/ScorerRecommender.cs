@@ -11,8 +11,8 @@ namespace KkboxNcf.Cli.Lists;
 /// Lists as the Scorer writes them: a model (ncf or mf) loaded into a ScoringModel and ranked by
 /// ListScorer with heard songs left out, with the popular and rising songs of the listens read (the
 /// Scorer's SongTrends) as extra candidates and each member's recent songs (the Scorer's MemberActivity)
-/// for the listen head, and the recent plays per tab (the Scorer's ContextPopularity) for the
-/// popularity term, every other option at the Scorer's defaults. fit gives the
+/// for the listen head, and the Scorer's other counts (ListenCounts) and co-listen neighbours for the stream
+/// terms of the final score, every other option at the Scorer's defaults. fit gives the
 /// model trained on the train listens; the caller keeps owning it. Songs the model knows from metadata
 /// only (never in a train listen) are outside the protocol's catalogue and dropped from its lists.
 /// </summary>
@@ -26,24 +26,23 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
     ScoringModel? _model;
     IReadOnlyList<string> _extras = [];
     HashSet<string> _catalogue = new(StringComparer.Ordinal);
-    readonly MemberActivity _activity = new();
-    ContextPopularity? _byTab;
+    StreamSignals _signals = StreamSignals.None;
+    MemberActivity _activity = new();
 
     public string Name => name;
 
     public void Fit(IReadOnlyList<Listen> train)
     {
         var bundle = fit(train);
-        var trends = new SongTrends(_settings.RisingHalfLifeListens);
-        var byTab = _byTab = new ContextPopularity(_settings.RisingHalfLifeListens);
+        // the Scorer's counts of the train listens, as its consumer keeps them from the stream
+        var counts = new ListenCounts(_settings.RisingHalfLifeListens);
         foreach (var l in train)
-        {
-            trends.Record(l.SongId);
-            byTab.Record(l.SourceSystemTab, l.SongId);
-            // the members' recent songs, as the Scorer's own MemberActivity keeps them from the stream
-            _activity.Record(new KkboxNcf.Contracts.ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0), 0);
-        }
-        _extras = [.. trends.Popular(_settings.PopularCandidates), .. trends.Rising(_settings.RisingCandidates)];
+            counts.Record(new KkboxNcf.Contracts.ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0), 0);
+        _activity = counts.Activity;
+        // the co-listen neighbours as the Scorer builds them from its members' heard songs
+        bool coListen = _settings.CoListenWeight > 0 || _settings.CoListenCandidates > 0;
+        _signals = counts.Signals(coListen ? ItemNeighbours.Build(counts.Histories(), _settings.Neighbours) : null);
+        _extras = [.. counts.Trends.Popular(_settings.PopularCandidates), .. counts.Trends.Rising(_settings.RisingCandidates)];
         _catalogue = train.Select(l => l.SongId).ToHashSet(StringComparer.Ordinal);
         _model?.Dispose();
         _model = new ScoringModel(1, bundle, ownsModel: false);
@@ -61,7 +60,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
         {
             var block = requests.Skip(start).Take(Batch)
                 .Select(r => new MemberToScore(r.Member, new ListeningContext(r.Context.Tab, r.Context.Screen, r.Context.Type), r.Exclude, 0) { Recent = _activity.Recent(r.Member) }).ToList();
-            var scored = scorer.Score(model, block, _extras, nowMs: 0, usualOnly: true, plays: _byTab!.Plays);
+            var scored = scorer.Score(model, block, _extras, nowMs: 0, usualOnly: true, signals: _signals);
             for (int i = 0; i < block.Count; i++)
                 lists[start + i] = scored[i].Items.Select(s => s.SongId).Where(_catalogue.Contains).ToArray();
         }

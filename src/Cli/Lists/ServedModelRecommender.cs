@@ -19,14 +19,33 @@ public sealed class ServedModelRecommender : IListRecommender, IDisposable
 {
     readonly IReadOnlyList<MetadataUpdate> _metadata;
     readonly TrainerSettings _trainer;
-    readonly ScorerRecommender _scorer;
+    ScorerRecommender _scorer;
+    ScorerSettings? _scorerSettings;
     OnlineTrainer? _online;
+    IReadOnlyList<Listen>? _trainedOn;
+    ModelBundle? _trained;
 
     public ServedModelRecommender(IReadOnlyList<MetadataUpdate> metadata, TrainerSettings? trainer = null, ScorerSettings? scorer = null)
     {
         _metadata = metadata;
         _trainer = trainer ?? new TrainerSettings();
+        _scorerSettings = scorer;
         _scorer = new ScorerRecommender(Name, Train, scorer);
+    }
+
+    /// <summary>
+    /// The Scorer's settings; setting them keeps the trained model, so the next Fit on the same train
+    /// listens (the same list) ranks anew without learning again (the weights chosen on validation).
+    /// </summary>
+    public ScorerSettings? Scorer
+    {
+        get => _scorerSettings;
+        set
+        {
+            _scorer.Dispose();
+            _scorerSettings = value;
+            _scorer = new ScorerRecommender(Name, Train, value);
+        }
     }
 
     public string Name => "served model (Trainer + Scorer)";
@@ -38,13 +57,15 @@ public sealed class ServedModelRecommender : IListRecommender, IDisposable
 
     ModelBundle Train(IReadOnlyList<Listen> train)
     {
+        if (_trained is not null && ReferenceEquals(train, _trainedOn)) return _trained;
         _online?.Dispose();
         if (_trainer.TorchThreads > 0) torch.set_num_threads(_trainer.TorchThreads);
         var online = _online = OnlineTrainer.Create(_trainer.Online);
         foreach (var update in _metadata) online.ApplyMetadata(update);
         foreach (var chunk in train.Chunk(_trainer.BatchSize))
             online.Process(chunk.Select(l => new ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0)).ToArray(), () => 0);
-        return new ModelBundle(online.Space, online.Model);
+        _trainedOn = train;
+        return _trained = new ModelBundle(online.Space, online.Model);
     }
 
     public IReadOnlyList<string> Recommend(string member, ListContext context, int k, IReadOnlySet<string> exclude) =>

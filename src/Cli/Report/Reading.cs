@@ -133,7 +133,7 @@ public static class Reading
                             : "the served lists do no better than the popular list, so serving the model adds nothing here (the target is twice as often)");
                 r.Add($"Served against popularity, on the same {sv.Observed:N0} listens: the served lists hit {P(served)} at {sv.K}; the popular list of the listen's tab would have hit {P(popular)}" +
                       (sv.ShadowMostPlayedHitRateAtK is { } most ? $" and the {sv.K} most played songs {P(most)}" : "") + $"; {verdict}." +
-                      (sv.ObservedPopular > 0 ? $" {P((double)sv.ObservedPopular / Math.Max(1, sv.Observed))} of these listens were judged against a popular list the Scorer served itself (before the first checkpoint, or a member the model did not know), where served and shadow nearly coincide (the shadow's popularity is the newer)." : "") +
+                      (sv.ObservedPopular > 0 ? $" {P((double)sv.ObservedPopular / Math.Max(1, sv.Observed))} of these listens were judged against a popular list the Scorer served itself (before the first checkpoint, or a member of whom the model knew neither the member nor their songs), where served and shadow nearly coincide (the shadow's popularity is the newer)." : "") +
                       (sv.ObservedPopular > 0 && sv.ModelHitRateAtK is { } model && sv.ModelShadowPopularHitRateAtK is { } modelShadow
                           ? $" On the {sv.Observed - sv.ObservedPopular:N0} listens judged against model lists only, the model hit {P(model)} and the popular list {P(modelShadow)}" +
                             (modelShadow > 0 ? $" (ratio {(model / modelShadow).ToString("0.00", CultureInfo.InvariantCulture)})." : ".")

@@ -2,17 +2,17 @@ namespace KkboxNcf.Scorer.Scoring;
 
 /// <summary>
 /// How much the candidate stage loses: for each member, the share of the exhaustive top K (the final
-/// score over every song of the vocabulary: the listen head's logit plus ReplayWeight x log P(replay),
-/// or the full NCF's replay probability for a model without a listen head) that the two-stage list
-/// also has. 1 = nothing lost.
+/// score over every song of the vocabulary: the listen head's logit plus ReplayWeight x log P(replay)
+/// plus the stream terms, or the full NCF's replay probability for a model without a listen head) that
+/// the two-stage list also has. 1 = nothing lost.
 /// </summary>
 public static class CandidateRecall
 {
     public sealed record Result(int Members, int K, double MeanRecall, double MinRecall, double ExhaustiveSeconds);
 
-    /// <param name="plays">The popularity term's recent plays (tab, song id), as the Scorer passes them; null: none.</param>
+    /// <param name="signals">The stream terms' inputs, as the Scorer passes them; null: none.</param>
     public static Result Measure(ScoringModel model, ListScorer scorer, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extras,
-        Func<string, string, double>? plays = null)
+        StreamSignals? signals = null)
     {
         int k = scorer.Options.K;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -28,9 +28,9 @@ public static class CandidateRecall
                 songs = all.Where(s => !heard.Contains(s)).ToArray();
             }
             var started = clock.Elapsed;
-            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k, plays) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
+            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k, signals ?? StreamSignals.None) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
             exhaustive += clock.Elapsed - started;
-            var twoStage = scorer.Score(model, [m], extras, 0, plays: plays)[0];
+            var twoStage = scorer.Score(model, [m], extras, 0, signals: signals)[0];
             var exact = best.Songs.Select(model.SongId).ToHashSet(StringComparer.Ordinal);
             if (exact.Count == 0) continue;
             recalls.Add(twoStage.Items.Count(i => exact.Contains(i.SongId)) / (double)exact.Count);
@@ -40,7 +40,7 @@ public static class CandidateRecall
     }
 
     /// <summary>The top k of every given song by the final score of a model with a listen head.</summary>
-    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k, Func<string, string, double>? plays)
+    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k, StreamSignals signals)
     {
         int user = model.UserRow(m.Msno);
         var query = model.ListenQueries([(user, m.Usual, model.HistoryRows(m.Recent))]);
@@ -52,8 +52,7 @@ public static class CandidateRecall
             var p = RankingStage.Probabilities(model, requests).SelectMany(x => x).ToArray();
             for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.ReplayWeight * Math.Log(Math.Max(p[j], 1e-6f)));
         }
-        if (plays is not null && options.PopularityWeight > 0)
-            for (int j = 0; j < songs.Length; j++) final[j] += ListScorer.PopularityTerm(options, plays(m.Usual.Tab, model.SongId(songs[j])));
+        ListScorer.AddStreamTerms(model, options, signals, MemberTerms.Of(model, options, signals, m), m.Usual.Tab, songs, final);
         return RankingStage.TopK(songs, final, k);
     }
 }

@@ -16,7 +16,7 @@ public sealed class ListScorer(ScoringOptions options)
     readonly System.Diagnostics.Stopwatch _candidateTime = new(), _rankTime = new();
     // the popularity term's counts move with every listen, but a ranked list is reused until the extras
     // change (the Scorer recomputes them every ExtrasEverySeconds): lists follow trends at that pace
-    Func<string, string, double>? _plays;
+    StreamSignals _signals = StreamSignals.None;
 
     public ScoringOptions Options { get; } = options;
 
@@ -27,11 +27,11 @@ public sealed class ListScorer(ScoringOptions options)
     public (TimeSpan Candidates, TimeSpan Ranking) StageTimes => (_candidateTime.Elapsed, _rankTime.Elapsed);
 
     /// <param name="usualOnly">Only the "usual" lists (the fresh path: a member's discover list changes with their listens only when heard songs are left out).</param>
-    /// <param name="plays">A song's recent plays in a tab (tab, song id), for PopularityWeight; null: no popularity term.</param>
+    /// <param name="signals">What the Scorer counts from the stream, for the final score's stream terms; null: none of them.</param>
     public List<RecommendationList> Score(ScoringModel model, IReadOnlyList<MemberToScore> members, IReadOnlyList<string> extraSongIds, long nowMs, bool usualOnly = false,
-        Func<string, string, double>? plays = null)
+        StreamSignals? signals = null)
     {
-        _plays = Options.PopularityWeight > 0 ? plays : null;
+        _signals = signals ?? StreamSignals.None;
         int n = members.Count;
         var userRows = new int[n];
         var heard = new HashSet<int>?[n];
@@ -61,7 +61,7 @@ public sealed class ListScorer(ScoringOptions options)
             if (Cacheable(userRows[i]) && model.TryGetRanked(userRows[i], context, extraSongIds, heard[i]?.Count ?? 0, historyKey[i], out var cached)) items[w] = cached;
             else todo.Add(w);
         }
-        if (todo.Count > 0) Rank(model, userRows, heard, history, historyKey, wanted, todo, extraSongIds, items);
+        if (todo.Count > 0) Rank(model, members, userRows, heard, history, historyKey, wanted, todo, extraSongIds, items);
         ListsReused += wanted.Count - todo.Count;
 
         var lists = new List<RecommendationList>(wanted.Count);
@@ -79,7 +79,7 @@ public sealed class ListScorer(ScoringOptions options)
     // the unknown row stands for many members: with heard songs left out, its list is each one's own
     bool Cacheable(int userRow) => !Options.ExcludeHeard || userRow != 0;
 
-    void Rank(ScoringModel model, int[] userRows, HashSet<int>?[] heard, long[][] history, long[] historyKey,
+    void Rank(ScoringModel model, IReadOnlyList<MemberToScore> members, int[] userRows, HashSet<int>?[] heard, long[][] history, long[] historyKey,
         List<(int Member, string Name, ListeningContext Context)> wanted, List<int> todo, IReadOnlyList<string> extraSongIds, RecommendedSong[][] items)
     {
         _candidateTime.Start();
@@ -88,6 +88,9 @@ public sealed class ListScorer(ScoringOptions options)
         var found = Candidates(model, keys, todo.Select(w => heard[wanted[w].Member]).ToArray(), queries);
         _candidateTime.Stop();
         var extras = Rows(model, extraSongIds);
+        var terms = new MemberTerms?[members.Count];
+        if (model.HasListenHead)
+            foreach (int i in todo.Select(w => wanted[w].Member).Distinct()) terms[i] = MemberTerms.Of(model, Options, _signals, members[i]);
 
         // what each (member, context) needs ranked: the listen head's best songs, or every candidate for the replay head
         var contexts = new List<(int Wanted, int[] Songs, float[] Listen, Dictionary<int, float> Scores)>(todo.Count);
@@ -99,6 +102,7 @@ public sealed class ListScorer(ScoringOptions options)
             var (i, _, context) = wanted[w];
             var songs = new HashSet<int>(found[t]);
             songs.UnionWith(extras);
+            if (terms[i] is { } term) songs.UnionWith(term.Candidates);
             if (Options.PriorCandidates > 0) songs.UnionWith(model.Prior(context, Options.PriorCandidates));
             if (heard[i] is { } h) songs.ExceptWith(h);
             var array = songs.ToArray();
@@ -140,11 +144,7 @@ public sealed class ListScorer(ScoringOptions options)
         {
             var final = new float[songs.Length];
             for (int j = 0; j < songs.Length; j++) final[j] = FinalScore(listen.Length == 0 ? null : listen[j], scores.Count == 0 ? null : scores[songs[j]]);
-            if (_plays is { } plays && listen.Length > 0)
-            {
-                string tab = wanted[w].Context.Tab;
-                for (int j = 0; j < songs.Length; j++) final[j] += PopularityTerm(Options, plays(tab, model.SongId(songs[j])));
-            }
+            if (listen.Length > 0) AddStreamTerms(model, Options, _signals, terms[wanted[w].Member], wanted[w].Context.Tab, songs, final);
             var ranked = RankingStage.TopK(songs, final, Options.K);
             var list = new RecommendedSong[ranked.Songs.Length];
             for (int j = 0; j < list.Length; j++) list[j] = new RecommendedSong(model.SongId(ranked.Songs[j]), ranked.Scores[j]);
@@ -155,14 +155,15 @@ public sealed class ListScorer(ScoringOptions options)
         _rankTime.Stop();
     }
 
-    /// <summary>
-    /// A song's place in a list. With a listen head: the listen logit (how likely the member plays it
-    /// here) plus ReplayWeight x log P(replay | played), i.e. log of expected replays P(play)^1 x
-    /// P(replay)^w up to a constant (plus the popularity term, Rank); without one, the replay probability as the seed ranks.
-    /// </summary>
     /// <summary>The popularity term of the final score for a song with that many recent plays in the list's tab.</summary>
     public static float PopularityTerm(ScoringOptions options, double plays) => (float)(options.PopularityWeight * Math.Log(1 + plays));
 
+    /// <summary>
+    /// A song's place in a list. With a listen head: the listen logit (how likely the member plays it
+    /// here) plus ReplayWeight x log P(replay | played), i.e. log of expected replays P(play)^1 x
+    /// P(replay)^w up to a constant, plus the stream terms (AddStreamTerms); without one, the replay
+    /// probability as the seed ranks.
+    /// </summary>
     float FinalScore(float? listen, float? replay) => listen switch
     {
         null => replay ?? 0,
@@ -206,6 +207,18 @@ public sealed class ListScorer(ScoringOptions options)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Adds the stream terms of the final score to a list's songs: PopularityWeight x log(1 + recent
+    /// plays in the tab), and the member's co-listen and sequence bonus (MemberTerms).
+    /// </summary>
+    public static void AddStreamTerms(ScoringModel model, ScoringOptions options, StreamSignals signals, MemberTerms? terms, string tab, int[] songs, float[] final)
+    {
+        if (options.PopularityWeight > 0 && signals.Plays is { } plays)
+            for (int j = 0; j < songs.Length; j++) final[j] += PopularityTerm(options, plays(tab, model.SongId(songs[j])));
+        if (terms is { Bonus.Count: > 0 } t)
+            for (int j = 0; j < songs.Length; j++) final[j] += t.Bonus.GetValueOrDefault(songs[j]);
     }
 
     static HashSet<int> Rows(ScoringModel model, IEnumerable<string> songIds)

@@ -14,6 +14,10 @@ namespace KkboxNcf.Scorer.Scoring;
 /// PopularityWeight (models with a listen head): adds PopularityWeight x log(1 + the song's recent
 /// plays in the list's tab), when the caller gives those plays: the stream's trends move faster than
 /// one pass of SGD moves a song's bias.
+/// CoListenWeight (models with a listen head): adds CoListenWeight x the member's co-listen score of
+/// the song (item-to-item cosine: the sum of its similarity to each song they heard, ItemNeighbours)
+/// when the caller gives the neighbours; CoListenCandidates: the member's best songs by that score
+/// added to the candidates.
 /// </summary>
 public sealed record ScoringOptions(
     int K = 50,
@@ -24,4 +28,6 @@ public sealed record ScoringOptions(
     int PriorCandidates = 0,
     double ReplayWeight = 0,
     int Rerank = 100,
-    double PopularityWeight = 0);
+    double PopularityWeight = 0,
+    double CoListenWeight = 0,
+    int CoListenCandidates = 0);

@@ -6,6 +6,7 @@ using KkboxNcf.Contracts.Serving;
 using KkboxNcf.Hosting;
 using KkboxNcf.Model.Checkpoints;
 using KkboxNcf.Model.Features;
+using KkboxNcf.Model.Lists;
 using KkboxNcf.Scorer.Members;
 using KkboxNcf.Scorer.Redis;
 using KkboxNcf.Scorer.Scoring;
@@ -31,9 +32,12 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 {
     static readonly byte[] MetricsKey = "scorer"u8.ToArray();
     const int ConsumeBudgetMs = 250;
-    readonly MemberActivity _activity = new();
-    readonly SongTrends _trends = new(settings.RisingHalfLifeListens);
-    readonly ContextPopularity _byTab = new(settings.RisingHalfLifeListens);
+    readonly ListenCounts _counts = new(settings.RisingHalfLifeListens);
+    // the co-listen term's neighbours, rebuilt in the background from the members' heard songs
+    ItemNeighbours _neighbours = ItemNeighbours.Empty;
+    Task<ItemNeighbours>? _neighboursBuild;
+    readonly Stopwatch _neighboursClock = new();
+    long _neighboursListens;
     PopularLists? _popular;
     ServedQuality? _quality;
     readonly ListScorer _scorer = new(settings.Scoring);
@@ -86,9 +90,9 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     /// <summary>Songs of each list the popular snapshots keep: enough that a member's heard songs rarely empty them.</summary>
     const int PopularDepthMargin = 200;
 
-    PopularLists Popular => _popular ??= new PopularLists(_byTab, _trends, settings.K + PopularDepthMargin);
+    PopularLists Popular => _popular ??= new PopularLists(_counts.ByTab, _counts.Trends, settings.K + PopularDepthMargin);
 
-    ServedQuality Quality => _quality ??= new ServedQuality(10, new PopularShadow(Popular, _activity, _fallback, _discover, settings.ExcludeHeard));
+    ServedQuality Quality => _quality ??= new ServedQuality(10, new PopularShadow(Popular, _counts.Activity, _fallback, _discover, settings.ExcludeHeard));
 
     TimeSpan RewriteEvery => settings.ListTtl / 3;
 
@@ -117,6 +121,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
                 bool busy = _refreshAt < _refresh.Count || _dirty.Count > 0;
                 ConsumeListens(listens, busy ? 0 : 20);
                 Popular.Update();
+                UpdateNeighbours(stop);
                 if (_refreshAt >= _refresh.Count && _sinceRewrite.Elapsed >= RewriteEvery) QueueRefresh(_ownership.Owned, append: false);
                 try
                 {
@@ -203,8 +208,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     {
         var removed = _ownership.Remove(partitions);
         if (removed.Count == 0) return;
-        foreach (var msno in _dirty.Keys.Where(m => removed.Contains(_ownership.PartitionOf(m, _activity))).ToList()) _dirty.Remove(msno);
-        int forgotten = _activity.Forget(removed);
+        foreach (var msno in _dirty.Keys.Where(m => removed.Contains(_ownership.PartitionOf(m, _counts.Activity))).ToList()) _dirty.Remove(msno);
+        int forgotten = _counts.Activity.Forget(removed);
         log.LogInformation("Partitions {Removed} {How}; owning {Owned}; forgot {Members} members", string.Join(",", removed.Order()), how,
             string.Join(",", _ownership.Owned.Order()), forgotten);
     }
@@ -293,11 +298,11 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
             for (int row = 1; row < _model.Users; row++)
             {
                 string msno = vocab.KeyOf(row);
-                if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
+                if (partitions.Contains(_ownership.PartitionOf(msno, _counts.Activity))) members.Add(msno);
             }
         }
-        foreach (var msno in _activity.Members)
-            if (partitions.Contains(_ownership.PartitionOf(msno, _activity))) members.Add(msno);
+        foreach (var msno in _counts.Activity.Members)
+            if (partitions.Contains(_ownership.PartitionOf(msno, _counts.Activity))) members.Add(msno);
         if (!append || _refreshAt >= _refresh.Count)
         {
             _refresh = [];
@@ -344,15 +349,45 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     {
         if (listen.ProducedAtMs >= _startedAtMs) ConsumeLag.Record(Now() - listen.ProducedAtMs);
         Quality.Observe(listen);
-        _activity.Record(listen, partition);
-        _trends.Record(listen.SongId);
-        _byTab.Record(listen.SourceSystemTab, listen.SongId);
+        _counts.Record(listen, partition);
         if (!_dirty.TryGetValue(listen.Msno, out var produced))
         {
             _dirty.Add(listen.Msno, produced = []);
             _dirtyOrder.Enqueue((listen.Msno, Environment.TickCount64));
         }
         if (listen.ProducedAtMs >= _startedAtMs) produced.Add(listen.ProducedAtMs);
+    }
+
+    /// <summary>
+    /// Swaps in the co-listen neighbours when a rebuild finished, and starts the next one when listens
+    /// came since the last: once the listens read grew by a quarter since it (so a young stream, where
+    /// every listen changes much, gets new neighbours often, and the total cost stays a few builds) or
+    /// NeighboursEverySeconds passed. The heard songs are copied here, on the loop's thread, and the
+    /// neighbours built on another, so scoring goes on meanwhile.
+    /// </summary>
+    void UpdateNeighbours(CancellationToken stop)
+    {
+        if (settings.CoListenWeight == 0 && settings.CoListenCandidates == 0) return;
+        if (_neighboursBuild is { IsCompleted: true } done)
+        {
+            _neighboursBuild = null;
+            if (done.IsCompletedSuccessfully)
+            {
+                _neighbours = done.Result;
+                log.LogInformation("Co-listen neighbours rebuilt: {Songs} songs of {Members} members", _neighbours.Songs, _neighbours.Members);
+            }
+            else if (!stop.IsCancellationRequested)
+                log.LogWarning("Rebuilding the co-listen neighbours failed, keeping the previous ones: {Reason}", done.Exception?.GetBaseException().Message);
+        }
+        long listens = _counts.Activity.Listens;
+        if (_neighboursBuild is not null || listens == _neighboursListens) return;
+        bool grew = listens >= _neighboursListens + Math.Max(1, _neighboursListens / 4);
+        if (!grew && _neighboursClock.IsRunning && _neighboursClock.Elapsed.TotalSeconds < settings.NeighboursEverySeconds) return;
+        var histories = _counts.Histories();
+        _neighboursListens = listens;
+        _neighboursClock.Restart();
+        int k = settings.Neighbours;
+        _neighboursBuild = Task.Run(() => ItemNeighbours.Build(histories, k, stop), stop);
     }
 
     /// <summary>A fresh batch is due when the oldest member waiting has waited FreshBatchMs, or enough members wait.</summary>
@@ -394,31 +429,41 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     }
 
     /// <summary>
-    /// The lists of these members: the model's for members it knows, popular lists of their tab for the
-    /// others (all of them before the first checkpoint), and for a list whose source tab the model never
-    /// saw (its context would be scored as unknown). A popular list always comes with its discover list,
-    /// so a new member has both from their first listen on.
+    /// The lists of these members: the model's for members it knows; for a member it has no row for
+    /// (new since the checkpoint) but some of whose recent songs it knows, the model's too, from the
+    /// listen head's unknown-member row with those songs and the member's co-listens (both lists, as
+    /// for a popular list); popular lists of their tab for the others (all of them before the first
+    /// checkpoint), and for a list whose source tab the model never saw (its context would be scored as
+    /// unknown). A popular list always comes with its discover list, so a new member has both from
+    /// their first listen on.
     /// </summary>
     List<RecommendationList> Lists(IEnumerable<string> msnos, bool usualOnly)
     {
         var known = new List<MemberToScore>();
+        var newcomers = new List<MemberToScore>();
         var lists = new List<RecommendationList>();
         long now = Now(), version = _model?.Version ?? 0;
         foreach (string msno in msnos)
         {
-            var member = _activity.ToScore(msno, _fallback);
+            var member = _counts.Activity.ToScore(msno, _fallback);
             if (_model is not null && _model.UserRow(msno) > 0)
             {
                 known.Add(member);
                 continue;
             }
+            if (_model is { HasListenHead: true } m && member.Recent.Any(song => m.SongRow(song) > 0))
+            {
+                newcomers.Add(member);
+                continue;
+            }
             lists.Add(PopularList(msno, ServingContexts.Usual, member.Usual, member.FreshAsOfMs, now, version));
             if (_discover is { } d) lists.Add(PopularList(msno, ServingContexts.Discover, d, member.FreshAsOfMs, now, version));
         }
-        if (known.Count > 0)
+        foreach (var (members, onlyUsual) in new[] { (known, usualOnly), (newcomers, false) })
         {
+            if (members.Count == 0) continue;
             var tabs = _model!.Features[Field.SourceSystemTab];
-            foreach (var list in _scorer.Score(_model, known, Extras(), now, usualOnly, _byTab.Plays))
+            foreach (var list in _scorer.Score(_model, members, Extras(), now, onlyUsual, _counts.Signals(_neighbours)))
                 lists.Add(tabs.Contains(list.Tab) ? list
                     : PopularList(list.Msno, list.Context, new ListeningContext(list.Tab, list.Screen, list.Type), list.FreshAsOfMs, now, version));
         }
@@ -427,7 +472,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 
     RecommendationList PopularList(string msno, string servingContext, ListeningContext context, long freshAsOfMs, long nowMs, long version) =>
         new(msno, version, servingContext, context.Tab, context.Screen, context.Type, nowMs, freshAsOfMs,
-            Popular.For(context.Tab, settings.ExcludeHeard ? _activity.HeardSet(msno) : null, settings.K)) { Source = ListSources.Popular };
+            Popular.For(context.Tab, settings.ExcludeHeard ? _counts.Activity.HeardSet(msno) : null, settings.K)) { Source = ListSources.Popular };
 
     void RefreshBlock()
     {
@@ -435,16 +480,16 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         int end = Math.Min(_refresh.Count, _refreshAt + settings.CandidateBlock);
         var members = new List<string>(end - _refreshAt);
         for (int i = _refreshAt; i < end; i++)
-            if (_ownership.Owns(_refresh[i], _activity)) members.Add(_refresh[i]);
+            if (_ownership.Owns(_refresh[i], _counts.Activity)) members.Add(_refresh[i]);
         Write(Lists(members, usualOnly: false));
         _refreshAt = end;
         if (_refreshAt < _refresh.Count) return;
 
-        var popular = _trends.Popular(settings.K);
+        var popular = _counts.Trends.Popular(settings.K);
         // the fallback list's score is the song's share of the listens read
         if (popular.Count > 0)
             _writer.WritePopular(new RecommendationList("", model?.Version ?? 0, ServingContexts.Popular, "", "", "", Now(), 0,
-                popular.Select(id => new RecommendedSong(id, (float)_trends.Share(id))).ToArray()) { Source = ListSources.Popular });
+                popular.Select(id => new RecommendedSong(id, (float)_counts.Trends.Share(id))).ToArray()) { Source = ListSources.Popular });
         if (model is null)
         {
             log.LogInformation("Popular lists written for {Members:N0} members (no model yet) in {Seconds:F1} s", _refresh.Count, _refreshClock.Elapsed.TotalSeconds);
@@ -466,7 +511,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     {
         if (_extras is null || _extrasClock.Elapsed.TotalSeconds >= settings.ExtrasEverySeconds)
         {
-            _extras = [.. _trends.Popular(settings.PopularCandidates), .. _trends.Rising(settings.RisingCandidates)];
+            _extras = [.. _counts.Trends.Popular(settings.PopularCandidates), .. _counts.Trends.Rising(settings.RisingCandidates)];
             _extrasClock.Restart();
         }
         return _extras;
@@ -500,7 +545,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
         });
         log.LogInformation("Served: {Observed:N0} labeled listens with a list, hit@{K} {Hit:P2} (shadow popular {Popular:P2}, most played {MostPlayed:P2}), replay hit@{K} {ReplayHit:P1}; {Members:N0} members, {Lists:N0} lists written, {Dead} dead letters, {Failed} checkpoints not loaded",
             snapshot.Observed, Quality.SmallK, snapshot.HitRateAtK ?? 0, snapshot.ShadowPopularHitRateAtK ?? 0, snapshot.ShadowMostPlayedHitRateAtK ?? 0,
-            Quality.SmallK, snapshot.ReplayHitRateAtK ?? 0, _activity.Count, _writer.ListsWritten, _deadLetters, _failedCheckpoints);
+            Quality.SmallK, snapshot.ReplayHitRateAtK ?? 0, _counts.Activity.Count, _writer.ListsWritten, _deadLetters, _failedCheckpoints);
     }
 
     static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -152,10 +152,12 @@ public sealed class ColdStartServiceTests : IAsyncLifetime
         Publish(1);
         await scorer.WaitUntilAsync(() => (long?)db.StringGet(keys.CurrentModel) == 1, TimeSpan.FromSeconds(60), "model 1 serving");
 
-        // a member the model does not know, and a song it does not know, for it and for a known member
+        // a member the model does not know, and a song it does not know, for it and for a known member;
+        // another new member who heard a song the model knows
         long producedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Produce(Topics.Listens, "newbie", new ListenRecorded(++_row, "newbie", "zz-unknown-song", "tab1", "screen1", "type1", 1, producedAt));
-        Produce(Topics.Listens, "newbie", new ListenRecorded(++_row, "newbie", "s3", "tab1", "screen1", "type1", 1, producedAt + 1));
+        Produce(Topics.Listens, "newbie", new ListenRecorded(++_row, "newbie", "zz-unknown-song-2", "tab1", "screen1", "type1", 1, producedAt + 1));
+        Produce(Topics.Listens, "newbie-2", new ListenRecorded(++_row, "newbie-2", "s3", "tab1", "screen1", "type1", 1, producedAt + 1));
         Produce(Topics.Listens, "u1", new ListenRecorded(++_row, "u1", "zz-unknown-song", "tab1", "screen1", "type1", 1, producedAt));
         // u2 moves to a tab the model never saw: its usual list is popular there, its discover list the model's
         for (int j = 0; j < 6; j++) Produce(Topics.Listens, "u2", new ListenRecorded(++_row, "u2", $"s{200 + j}", "zz-new-tab", "screen1", "type1", 1, producedAt + 2 + j));
@@ -163,14 +165,20 @@ public sealed class ColdStartServiceTests : IAsyncLifetime
         RecommendationList? Read(string msno, string context) =>
             db.StringGet(keys.List(msno, context)) is { HasValue: true } v ? RecommendationList.Parse((byte[])v!) : null;
         await scorer.WaitUntilAsync(() => Read("newbie", ServingContexts.Usual)?.FreshAsOfMs >= producedAt + 1 && Read("newbie", ServingContexts.Discover) is not null
+                                           && Read("newbie-2", ServingContexts.Usual)?.FreshAsOfMs >= producedAt + 1 && Read("newbie-2", ServingContexts.Discover) is not null
                                            && Read("u1", ServingContexts.Usual)?.FreshAsOfMs >= producedAt && Read("u2", ServingContexts.Usual)?.FreshAsOfMs >= producedAt + 7,
             TimeSpan.FromSeconds(20), "lists of newbie and u1 after their listens");
 
         var newbie = Read("newbie", ServingContexts.Usual)!;
         Assert.Equal((ListSources.Popular, 1L, "tab1"), (newbie.Source, newbie.ModelVersion, newbie.Tab));
         Assert.Equal(10, newbie.Items.Count);
-        Assert.DoesNotContain(newbie.Items, i => i.SongId is "zz-unknown-song" or "s3");
+        Assert.DoesNotContain(newbie.Items, i => i.SongId is "zz-unknown-song" or "zz-unknown-song-2");
         Assert.Equal(ListSources.Popular, Read("newbie", ServingContexts.Discover)!.Source);
+        // the model has no row for newbie-2 but knows s3: its unknown-member row with that song, both lists
+        var newbie2 = Read("newbie-2", ServingContexts.Usual)!;
+        Assert.Equal((ListSources.Model, 1L, 10), (newbie2.Source, newbie2.ModelVersion, newbie2.Items.Count));
+        Assert.DoesNotContain(newbie2.Items, i => i.SongId == "s3");
+        Assert.Equal(ListSources.Model, Read("newbie-2", ServingContexts.Discover)!.Source);
         var u1 = Read("u1", ServingContexts.Usual)!;
         Assert.Equal((ListSources.Model, 1L), (u1.Source, u1.ModelVersion));
         Assert.Equal(10, u1.Items.Count);
@@ -214,7 +222,7 @@ public sealed class ColdStartServiceTests : IAsyncLifetime
 
     void Publish(long version)
     {
-        var bundle = TinyModel.Bundle(seed: (int)version);
+        var bundle = TinyModel.Bundle(seed: (int)version, listenDim: 8);
         string path = Path.Combine(_dir, $"model-{version}.ckpt");
         string sha = CheckpointFile.Write(path, [new CheckpointSection(CheckpointFile.BundleSection, bundle.Save)]);
         bundle.Model.Dispose();

@@ -1,3 +1,4 @@
+using KkboxNcf.Model.Lists;
 using KkboxNcf.Contracts.Serving;
 using KkboxNcf.Data;
 using KkboxNcf.Model.Features;
@@ -70,6 +71,30 @@ public class ScoringTests
         Assert.DoesNotContain(second.Items, i => heard.Contains(i.SongId));
         // without the exclusion the same model keeps them
         Assert.Contains(first.Items, i => i.SongId == heard[0]);
+    }
+
+    [Fact]
+    public void CoListenedSongsJoinTheCandidatesAndTheirScoreAddsToTheListenScore()
+    {
+        // s1 and s2 heard together by two members, s1 and s3 by one; listeners s1 3, s2 2, s3 1:
+        // cos(s1, s2) = 2 / sqrt(6) = 0.82, cos(s1, s3) = 1 / sqrt(3) = 0.58
+        var neighbours = ItemNeighbours.Build([["s1", "s2"], ["s1", "s2", "s3"], ["s1"]]);
+        var member = new MemberToScore("u3", TinyModel.Usual, ["s1"], 0) { Recent = ["s1"] };
+        ScoringOptions Options(double weight, int candidates) => new(K: 10, Candidates: 10, ExcludeHeard: true, CoListenWeight: weight, CoListenCandidates: candidates);
+        RecommendationList Lists(ScoringOptions options, ItemNeighbours? n)
+        {
+            using var model = new ScoringModel(1, TinyModel.Bundle(listenDim: 8));
+            return new ListScorer(options).Score(model, [member], [], 0, signals: new StreamSignals(Neighbours: n))[0];
+        }
+
+        var heavy = Lists(Options(1000, 5), neighbours);
+        Assert.Equal(["s2", "s3"], heavy.Items.Take(2).Select(i => i.SongId));
+        Assert.Equal(1000 * (2 / Math.Sqrt(6) - 1 / Math.Sqrt(3)), heavy.Items[0].Score - heavy.Items[1].Score, 0.5);
+        Assert.DoesNotContain(heavy.Items, i => i.SongId == "s1");
+        // off (weight 0, no candidates), or no neighbours given: the listen head's list
+        var plain = Lists(Options(0, 0), null).Items.Select(i => i.SongId).ToArray();
+        Assert.Equal(plain, Lists(Options(0, 0), neighbours).Items.Select(i => i.SongId));
+        Assert.Equal(plain, Lists(Options(1000, 5), null).Items.Select(i => i.SongId));
     }
 
     [Fact]

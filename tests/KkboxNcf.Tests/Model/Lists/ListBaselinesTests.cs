@@ -73,6 +73,23 @@ public class ListBaselinesTests
     }
 
     [Fact]
+    public void NeighboursAreTheCosineOfCoListensBestFirst()
+    {
+        var index = ItemNeighbours.Build(Co.GroupBy(l => l.Msno).Select(g => g.Select(l => l.SongId)));
+        Assert.Equal((5, 4), (index.Songs, index.Members));
+        Assert.Equal([("b", 1f), ("c", 0.5f)], index.NeighboursOf("a"));
+        Assert.Equal(["e", "c"], index.NeighboursOf("d").Select(n => n.Song));
+        Assert.Equal(1 / Math.Sqrt(2), index.NeighboursOf("d").First().Similarity, 5);
+        Assert.Empty(index.NeighboursOf("unknown"));
+        // a member who heard a and d: b 1, c 1/2 + 1/2, e 0.71
+        var scores = index.Scores(["a", "d"]);
+        Assert.Equal(1f, scores["b"], 5);
+        Assert.Equal(1f, scores["c"], 5);
+        Assert.Equal(1 / Math.Sqrt(2), scores["e"], 5);
+        Assert.Equal(0, ItemNeighbours.Build([]).Songs);
+    }
+
+    [Fact]
     public void ItemItemKeepsOnlyKNeighbours()
     {
         // K = 1: d keeps only e (0.71), e only d; u4 heard both, so nothing scores and the list is popularity,

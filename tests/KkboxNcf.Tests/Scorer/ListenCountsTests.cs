@@ -1,0 +1,27 @@
+using KkboxNcf.Contracts;
+using KkboxNcf.Scorer.Members;
+
+namespace KkboxNcf.Tests.Scorer;
+
+public class ListenCountsTests
+{
+    [Fact]
+    public void EveryCountSeesEachListenAndHistoriesAreCopies()
+    {
+        var counts = new ListenCounts(1000);
+        long row = 0;
+        foreach (var (member, song, tab) in new[] { ("x", "a", "my library"), ("x", "b", "radio"), ("y", "a", "my library"), ("y", "c", "my library") })
+            counts.Record(new ListenRecorded(++row, member, song, tab, "", "", 1, 0), 0);
+        Assert.Equal(4, counts.Activity.Listens);
+        Assert.Equal(["b", "a"], counts.Activity.Recent("x"));
+        Assert.Equal(2, counts.ByTab.Plays("my library", "a"), 2);
+        Assert.Equal(0, counts.ByTab.Plays("radio", "a"));
+        Assert.Equal("a", counts.Trends.Popular(1)[0]);
+        var histories = counts.Histories();
+        Assert.Equal([["a", "b"], ["a", "c"]], histories.Select(h => h.Order().ToArray()));
+        // a copy: later listens do not change a history handed to a neighbours build
+        counts.Record(new ListenRecorded(++row, "x", "d", "radio", "", "", 1, 0), 0);
+        Assert.Equal(2, histories[0].Length);
+        Assert.NotNull(counts.Signals(null).Plays);
+    }
+}
