@@ -34,6 +34,9 @@ public sealed class ListsBenchmark : IBenchmark
     /// <summary>Co-listen weights of the final score tried on validation (Scorer:CoListenWeight).</summary>
     static readonly double[] CoListenWeights = [0, 8, 16, 32, 64];
 
+    /// <summary>Co-listen neighbours kept per song tried on validation (Scorer:Neighbours).</summary>
+    static readonly double[] NeighbourCounts = [20, 50, 100];
+
     public Task<BenchResult> RunAsync(Args args, CancellationToken ct)
     {
         string dir = args.Get("data", Path.Combine("data", "small"));
@@ -49,14 +52,15 @@ public sealed class ListsBenchmark : IBenchmark
         trainer.Seed = (int)args.Long("seed", trainer.Seed);
         double[] weights = args.Has("replay-weight") ? [args.Double("replay-weight", 0)] : ReplayWeights;
         double[] popularityWeights = args.Has("popularity-weight") ? [args.Double("popularity-weight", 0)] : PopularityWeights;
-        int neighbours = (int)args.Long("neighbours", new ScorerSettings().Neighbours);
+        double[] neighbourCounts = args.Has("neighbours") ? [args.Long("neighbours", 0)] : NeighbourCounts;
         double[] coListenWeights = args.Has("colisten-weight") ? [args.Double("colisten-weight", 0)] : CoListenWeights;
         args.RejectUnknown();
         // the Trainer's and Scorer's own checks, so a bad --lr or weight says which and why before any work
         var problems = trainer.Validate()
             .Concat(weights.SelectMany(w => new ScorerSettings { ReplayWeight = w }.Validate()))
             .Concat(popularityWeights.SelectMany(w => new ScorerSettings { PopularityWeight = w }.Validate()))
-            .Concat(coListenWeights.SelectMany(w => new ScorerSettings { CoListenWeight = w, Neighbours = neighbours }.Validate())).ToList();
+            .Concat(coListenWeights.SelectMany(w => new ScorerSettings { CoListenWeight = w }.Validate()))
+            .Concat(neighbourCounts.SelectMany(n => new ScorerSettings { Neighbours = (int)n }.Validate())).ToList();
         if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
         if (dir == Path.Combine("data", "small")) SynthCommand.EnsureGenerated(SynthSize.Small, dir, ct);
         if (!File.Exists(Path.Combine(dir, "train.csv"))) throw new UsageException($"{dir} has no train.csv");
@@ -84,18 +88,20 @@ public sealed class ListsBenchmark : IBenchmark
         // other in the order of the steps, each with the weights chosen before it and the later ones off
         var inner = ListEvaluation.TimeSplit(evaluation.Train, trainShare);
         var defaults = new ScorerSettings();
-        var chosen = new Dictionary<string, double> { ["replay"] = 0, ["popularity"] = 0, ["colisten"] = 0 };
+        var chosen = new Dictionary<string, double> { ["replay"] = 0, ["popularity"] = 0, ["colisten"] = 0, ["neighbours"] = defaults.Neighbours };
         ScorerSettings Settings() => new()
         {
             ExcludeHeard = true, ReplayWeight = chosen["replay"], PopularityWeight = chosen["popularity"],
-            CoListenWeight = chosen["colisten"], CoListenCandidates = chosen["colisten"] > 0 ? defaults.CoListenCandidates : 0, Neighbours = neighbours,
+            CoListenWeight = chosen["colisten"], CoListenCandidates = chosen["colisten"] > 0 ? defaults.CoListenCandidates : 0, Neighbours = (int)chosen["neighbours"],
         };
         var validation = new Dictionary<string, List<(double Weight, ListScores Scores)>>();
         using (var validationModel = new ServedModelRecommender(metadata, trainer))
         {
             ListScores? current = null;
-            foreach (var (step, grid) in new[] { ("replay", weights), ("popularity", popularityWeights), ("colisten", coListenWeights) })
+            foreach (var (step, grid) in new[] { ("replay", weights), ("popularity", popularityWeights), ("colisten", coListenWeights), ("neighbours", neighbourCounts) })
             {
+                // the co-listen neighbours' K matters only with the term on
+                if (step == "neighbours" && chosen["colisten"] == 0) continue;
                 if (grid.Length == 1)
                 {
                     chosen[step] = grid[0];
@@ -103,10 +109,11 @@ public sealed class ListsBenchmark : IBenchmark
                     continue;
                 }
                 var rows = validation[step] = [];
+                double before = chosen[step];
                 foreach (double w in grid)
                 {
-                    // weight 0 is the setting validated last, when there was one
-                    var v = w == 0 ? current : null;
+                    // the value this step had so far (a weight's 0) is the setting validated last, when there was one
+                    var v = w == before ? current : null;
                     if (v is null)
                     {
                         chosen[step] = w;
@@ -114,11 +121,11 @@ public sealed class ListsBenchmark : IBenchmark
                         v = inner.Evaluate(validationModel);
                     }
                     rows.Add((w, v));
-                    Console.WriteLine($"validation, {step} weight {w}: HR@10 {v.HitRate10:F4}, NDCG@10 {v.Ndcg10:F4}");
+                    Console.WriteLine($"validation, {step} {w}: HR@10 {v.HitRate10:F4}, NDCG@10 {v.Ndcg10:F4}");
                 }
                 var best = rows.OrderByDescending(v => v.Scores.HitRate10).ThenByDescending(v => v.Scores.Ndcg10).First();
                 (chosen[step], current) = (best.Weight, best.Scores);
-                Console.WriteLine($"{step} weight chosen on validation: {best.Weight}");
+                Console.WriteLine($"{step} chosen on validation: {best.Weight}");
             }
         }
         var scorer = Settings();
