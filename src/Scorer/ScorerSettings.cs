@@ -41,6 +41,8 @@ public sealed class ScorerSettings : ISettings
     public double CoListenWeight { get; set; } = 32.0;
     /// <summary>The member's best songs by co-listen score added to their candidates.</summary>
     public int CoListenCandidates { get; set; } = 50;
+    /// <summary>Recent songs kept per member, that the co-listen neighbours are built from and a member's co-listen score sums over (a build costs the sum over members of these squared).</summary>
+    public int CoListenHistory { get; set; } = Members.MemberActivity.DefaultRecentSongs;
     /// <summary>Co-listen neighbours kept per song (K of item-to-item cosine).</summary>
     public int Neighbours { get; set; } = 20;
     /// <summary>
@@ -48,7 +50,7 @@ public sealed class ScorerSettings : ISettings
     /// costs the sum over members of their songs squared) at least this often while listens come, and
     /// sooner whenever the listens read grew by a quarter since the last rebuild.
     /// </summary>
-    public int NeighboursEverySeconds { get; set; } = 60;
+    public int NeighboursEverySeconds { get; set; } = 300;
     /// <summary>Half-life of a listen's weight in the rising-songs count, in listens of the stream.</summary>
     public double RisingHalfLifeListens { get; set; } = 50_000;
     /// <summary>How often the popular and rising songs are recomputed for the candidates.</summary>
@@ -115,6 +117,7 @@ public sealed class ScorerSettings : ISettings
         if (!(PopularityWeight >= 0) || double.IsInfinity(PopularityWeight)) yield return $"Scorer:PopularityWeight must be 0 or more, got {PopularityWeight}";
         if (!(CoListenWeight >= 0) || double.IsInfinity(CoListenWeight)) yield return $"Scorer:CoListenWeight must be 0 or more, got {CoListenWeight}";
         if (CoListenCandidates < 0) yield return $"Scorer:CoListenCandidates must be 0 or more, got {CoListenCandidates}";
+        if (CoListenHistory < 20) yield return $"Scorer:CoListenHistory must be at least 20 (the listen head's history comes from it too), got {CoListenHistory}";
         if (Neighbours < 1) yield return $"Scorer:Neighbours must be at least 1, got {Neighbours}";
         if (NeighboursEverySeconds < 1) yield return $"Scorer:NeighboursEverySeconds must be at least 1, got {NeighboursEverySeconds}";
         if (Rerank < K) yield return $"Scorer:Rerank must be at least Scorer:K ({K}), got {Rerank}";

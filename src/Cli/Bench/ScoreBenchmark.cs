@@ -39,15 +39,16 @@ public sealed class ScoreBenchmark : IBenchmark
         int threads = (int)args.Long("threads", 0);
         long maxMembers = args.Long("members", long.MaxValue);
         int referenceBlocks = (int)args.Long("reference-blocks", 20);
+        int coListenHistory = (int)args.Long("colisten-history", new ScorerSettings().CoListenHistory);
         args.RejectUnknown();
         if (threads > 0) torch.set_num_threads(threads);
-        var settings = new ScorerSettings { K = k, Candidates = candidates, KeyPrefix = $"bench-score-{Environment.ProcessId}", ListTtlSeconds = 600 };
+        var settings = new ScorerSettings { K = k, Candidates = candidates, KeyPrefix = $"bench-score-{Environment.ProcessId}", ListTtlSeconds = 600, CoListenHistory = coListenHistory };
         if (settings.Validate().FirstOrDefault() is { } bad) throw new UsageException(bad);
         string redisConfiguration = Environment.GetEnvironmentVariable("Redis__Configuration") ?? RedisSettings.DefaultConfiguration;
 
         double loadStart = LoadAverage();
         var clock = Stopwatch.StartNew();
-        var work = ScoringWorkload.Load(dir, 8, ct);
+        var work = ScoringWorkload.Load(dir, 8, ct, settings.CoListenHistory);
         Console.WriteLine($"{dir}: {work.Listens:N0} listens, {work.Space[Field.User].Count - 1:N0} members, {work.Space[Field.Song].Count - 1:N0} songs; read in {clock.Elapsed.TotalSeconds:F1} s");
         using var model = new ScoringModel(1, new ModelBundle(work.Space, ModelFactory.Create(ModelShape.For(ModelKind.Ncf, work.Space,
             listenDim: new TrainerSettings().ListenDim, historyLength: new TrainerSettings().HistoryLength), seed: 1)));
@@ -123,6 +124,7 @@ public sealed class ScoreBenchmark : IBenchmark
         var details = new Dictionary<string, object>
         {
             ["neighbours_build_seconds"] = neighboursSeconds,
+            ["colisten_history"] = settings.CoListenHistory,
             ["data"] = dir,
             ["model"] = "freshly initialised NCF (n_dim 10) over the data's vocabularies; scoring cost does not depend on the weights",
             ["members"] = members.Count,

@@ -16,7 +16,7 @@ public sealed record ScoringWorkload(FeatureSpace Space, ListenCounts Counts, lo
     public MemberActivity Activity => Counts.Activity;
     public SongTrends Trends => Counts.Trends;
 
-    public static ScoringWorkload Load(string dir, int partitions, CancellationToken ct)
+    public static ScoringWorkload Load(string dir, int partitions, CancellationToken ct, int recentSongs = MemberActivity.DefaultRecentSongs)
     {
         string Path(string name) => System.IO.Path.Combine(dir, name);
         foreach (var required in new[] { "train.csv", "members.csv", "songs.csv" })
@@ -24,7 +24,7 @@ public sealed record ScoringWorkload(FeatureSpace Space, ListenCounts Counts, lo
         var report = new ReadReport();
         var space = new FeatureSpace();
         foreach (var m in KkboxReader.ReadMembers(Path("members.csv"), report, ct)) space.AddMember(m);
-        var counts = new ListenCounts(50_000);
+        var counts = new ListenCounts(50_000, recentSongs);
         var heard = new HashSet<string>(StringComparer.Ordinal);
         long n = 0;
         foreach (var l in KkboxReader.ReadListens(Path("train.csv"), report, ct, internSongIds: true))

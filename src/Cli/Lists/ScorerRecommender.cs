@@ -35,7 +35,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
     {
         var bundle = fit(train);
         // the Scorer's counts of the train listens, as its consumer keeps them from the stream
-        var counts = new ListenCounts(_settings.RisingHalfLifeListens);
+        var counts = new ListenCounts(_settings.RisingHalfLifeListens, _settings.CoListenHistory);
         foreach (var l in train)
             counts.Record(new KkboxNcf.Contracts.ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0), 0);
         _activity = counts.Activity;

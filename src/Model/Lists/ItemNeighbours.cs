@@ -35,9 +35,13 @@ public sealed class ItemNeighbours
     /// <summary>Each song's distinct listeners, by row (the order of Song).</summary>
     internal int[] Listeners { get; }
 
-    internal string Song(int row) => _songs[row];
+    /// <summary>The song of a row of this index (rows 0 .. Songs - 1).</summary>
+    public string Song(int row) => _songs[row];
 
-    internal bool TryGetRow(string song, out int row) => _row.TryGetValue(song, out row);
+    public bool TryGetRow(string song, out int row) => _row.TryGetValue(song, out row);
+
+    /// <summary>A row's kept neighbours as rows of this index, most similar first (for callers that map rows once, not songs per member).</summary>
+    public IReadOnlyList<(int Song, float Similarity)> NeighbourRows(int row) => _neighbours[row];
 
     /// <param name="histories">Each member's distinct songs (a song twice in one history counts once).</param>
     /// <param name="k">Neighbours kept per song.</param>
@@ -103,12 +107,13 @@ public sealed class ItemNeighbours
     public IEnumerable<(string Song, float Similarity)> NeighboursOf(string song) =>
         _row.TryGetValue(song, out int s) ? _neighbours[s].Select(p => (_songs[p.Song], p.Similarity)) : [];
 
-    /// <summary>A member's score for every song near something they heard: the sum of its similarity to each of the heard songs.</summary>
+    /// <summary>A member's score for every song near something they heard: the sum of its similarity to each of the heard songs (each counted once).</summary>
     public Dictionary<string, float> Scores(IEnumerable<string> heard)
     {
         var byRow = new Dictionary<int, float>();
+        var seen = new HashSet<int>();
         foreach (var song in heard)
-            if (_row.TryGetValue(song, out int s))
+            if (_row.TryGetValue(song, out int s) && seen.Add(s))
                 foreach (var (t, sim) in _neighbours[s]) byRow[t] = byRow.GetValueOrDefault(t) + sim;
         var scores = new Dictionary<string, float>(byRow.Count, StringComparer.Ordinal);
         foreach (var (t, score) in byRow) scores[_songs[t]] = score;

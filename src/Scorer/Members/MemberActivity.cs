@@ -10,7 +10,7 @@ namespace KkboxNcf.Scorer.Members;
 /// newest listen's ProducedAtMs, and the partition their listens come from. Song ids and contexts
 /// are interned, so millions of listens cost one string per distinct song. Single-threaded.
 /// </summary>
-public sealed class MemberActivity
+public sealed class MemberActivity(int recentSongs = MemberActivity.DefaultRecentSongs)
 {
     readonly Dictionary<string, MemberState> _members = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> _songIds = new(StringComparer.Ordinal);
@@ -33,8 +33,7 @@ public sealed class MemberActivity
         state.Contexts[context] = state.Contexts.GetValueOrDefault(context) + 1;
         var song = Intern(listen.SongId);
         state.Heard.Add(song);
-        Array.Copy(state.Recent, 0, state.Recent, 1, RecentSongs - 1);
-        state.Recent[0] = song;
+        state.Remember(song, RecentSongs);
         state.NewestProducedAtMs = Math.Max(state.NewestProducedAtMs, listen.ProducedAtMs);
         state.Partition = partition;
         Listens++;
@@ -72,12 +71,20 @@ public sealed class MemberActivity
         return gone.Count;
     }
 
-    /// <summary>Recent songs kept per member, for the listen head's member vector (models use up to this many).</summary>
-    public const int RecentSongs = 20;
+    /// <summary>
+    /// Recent songs kept per member by default (Scorer:CoListenHistory): for the listen head's member
+    /// vector (models use up to their HistoryLength of them) and the co-listen term, whose neighbours are
+    /// built from and scored over these. Bounded because a neighbours build costs the sum over members of
+    /// their songs squared: over every heard song, data/full's heaviest members made one build take minutes.
+    /// </summary>
+    public const int DefaultRecentSongs = 500;
+
+    /// <summary>Recent songs kept per member.</summary>
+    public int RecentSongs { get; } = recentSongs >= 1 ? recentSongs : throw new ArgumentOutOfRangeException(nameof(recentSongs), recentSongs, "keep at least one recent song");
 
     /// <summary>The member's last RecentSongs songs, most recent first (fewer when they heard fewer).</summary>
     public IReadOnlyList<string> Recent(string msno) =>
-        _members.TryGetValue(msno, out var state) ? state.Recent.TakeWhile(s => s is not null).Select(s => s!).ToArray() : [];
+        _members.TryGetValue(msno, out var state) ? state.Recent.AsSpan(0, state.RecentCount).ToArray() : [];
 
     public MemberToScore ToScore(string msno, ListeningContext fallback) =>
         new(msno, UsualContext(msno, fallback), Heard(msno), NewestProducedAtMs(msno)) { Recent = Recent(msno) };
@@ -100,7 +107,18 @@ public sealed class MemberActivity
     {
         public readonly Dictionary<ListeningContext, int> Contexts = new();
         public readonly HashSet<string> Heard = new(StringComparer.Ordinal);
-        public readonly string?[] Recent = new string?[RecentSongs];
+        // most recent first; grown on demand, so the many members with a few listens keep a few
+        public string[] Recent = new string[4];
+        public int RecentCount;
+
+        public void Remember(string song, int bound)
+        {
+            if (RecentCount == Recent.Length && Recent.Length < bound) Array.Resize(ref Recent, Math.Min(bound, Recent.Length * 2));
+            int keep = Math.Min(RecentCount, Recent.Length - 1);
+            Array.Copy(Recent, 0, Recent, 1, keep);
+            Recent[0] = song;
+            RecentCount = keep + 1;
+        }
         public long NewestProducedAtMs;
         public int Partition;
     }

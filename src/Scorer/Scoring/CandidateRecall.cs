@@ -18,6 +18,7 @@ public static class CandidateRecall
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var all = Enumerable.Range(1, model.Songs - 1).ToArray();
         var recalls = new List<double>(members.Count);
+        var neighbours = signals?.Neighbours is { } n ? new ModelNeighbours(n, model) : null;
         TimeSpan exhaustive = TimeSpan.Zero;
         foreach (var m in members)
         {
@@ -28,7 +29,7 @@ public static class CandidateRecall
                 songs = all.Where(s => !heard.Contains(s)).ToArray();
             }
             var started = clock.Elapsed;
-            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k, signals ?? StreamSignals.None) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
+            var best = model.HasListenHead ? ExhaustiveFinal(model, scorer.Options, m, songs, k, signals ?? StreamSignals.None, neighbours) : RankingStage.RankAll(model, model.UserRow(m.Msno), songs, m.Usual, k);
             exhaustive += clock.Elapsed - started;
             var twoStage = scorer.Score(model, [m], extras, 0, signals: signals)[0];
             var exact = best.Songs.Select(model.SongId).ToHashSet(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ public static class CandidateRecall
     }
 
     /// <summary>The top k of every given song by the final score of a model with a listen head.</summary>
-    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k, StreamSignals signals)
+    static RankedSongs ExhaustiveFinal(ScoringModel model, ScoringOptions options, MemberToScore m, int[] songs, int k, StreamSignals signals, ModelNeighbours? neighbours)
     {
         int user = model.UserRow(m.Msno);
         var query = model.ListenQueries([(user, m.Usual, model.HistoryRows(m.Recent))]);
@@ -52,7 +53,7 @@ public static class CandidateRecall
             var p = RankingStage.Probabilities(model, requests).SelectMany(x => x).ToArray();
             for (int j = 0; j < songs.Length; j++) final[j] += (float)(options.ReplayWeight * Math.Log(Math.Max(p[j], 1e-6f)));
         }
-        ListScorer.AddStreamTerms(model, options, signals, MemberTerms.Of(model, options, signals, m), m.Usual.Tab, songs, final);
+        ListScorer.AddStreamTerms(model, options, signals, MemberTerms.Of(neighbours, options, m, songs), m.Usual.Tab, songs, final);
         return RankingStage.TopK(songs, final, k);
     }
 }

@@ -17,6 +17,7 @@ public sealed class ListScorer(ScoringOptions options)
     // the popularity term's counts move with every listen, but a ranked list is reused until the extras
     // change (the Scorer recomputes them every ExtrasEverySeconds): lists follow trends at that pace
     StreamSignals _signals = StreamSignals.None;
+    ModelNeighbours? _modelNeighbours;
 
     public ScoringOptions Options { get; } = options;
 
@@ -90,7 +91,19 @@ public sealed class ListScorer(ScoringOptions options)
         var extras = Rows(model, extraSongIds);
         var terms = new MemberTerms?[members.Count];
         if (model.HasListenHead)
-            foreach (int i in todo.Select(w => wanted[w].Member).Distinct()) terms[i] = MemberTerms.Of(model, Options, _signals, members[i]);
+        {
+            var neighbours = NeighboursFor(model);
+            // each member's other candidates over their lists, whose co-listen bonus the final score needs
+            var needed = new Dictionary<int, HashSet<int>>();
+            for (int t = 0; t < todo.Count; t++)
+            {
+                var (i, _, context) = wanted[todo[t]];
+                if (!needed.TryGetValue(i, out var rows)) needed.Add(i, rows = [.. extras]);
+                rows.UnionWith(found[t]);
+                if (Options.PriorCandidates > 0) rows.UnionWith(model.Prior(context, Options.PriorCandidates));
+            }
+            foreach (var (i, rows) in needed) terms[i] = MemberTerms.Of(neighbours, Options, members[i], rows);
+        }
 
         // what each (member, context) needs ranked: the listen head's best songs, or every candidate for the replay head
         var contexts = new List<(int Wanted, int[] Songs, float[] Listen, Dictionary<int, float> Scores)>(todo.Count);
@@ -155,6 +168,14 @@ public sealed class ListScorer(ScoringOptions options)
         _rankTime.Stop();
     }
 
+    /// <summary>The co-listen neighbours as the model's rows, made anew when the neighbours or the model change.</summary>
+    ModelNeighbours? NeighboursFor(ScoringModel model)
+    {
+        if (_signals.Neighbours is not { } n || (Options.CoListenWeight == 0 && Options.CoListenCandidates == 0)) return null;
+        if (_modelNeighbours is { } m && ReferenceEquals(m.Source, n) && ReferenceEquals(m.Model, model)) return m;
+        return _modelNeighbours = new ModelNeighbours(n, model);
+    }
+
     /// <summary>The popularity term of the final score for a song with that many recent plays in the list's tab.</summary>
     public static float PopularityTerm(ScoringOptions options, double plays) => (float)(options.PopularityWeight * Math.Log(1 + plays));
 
@@ -211,7 +232,7 @@ public sealed class ListScorer(ScoringOptions options)
 
     /// <summary>
     /// Adds the stream terms of the final score to a list's songs: PopularityWeight x log(1 + recent
-    /// plays in the tab), and the member's co-listen and sequence bonus (MemberTerms).
+    /// plays in the tab), and the member's co-listen bonus (MemberTerms).
     /// </summary>
     public static void AddStreamTerms(ScoringModel model, ScoringOptions options, StreamSignals signals, MemberTerms? terms, string tab, int[] songs, float[] final)
     {

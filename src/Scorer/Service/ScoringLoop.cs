@@ -32,7 +32,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
 {
     static readonly byte[] MetricsKey = "scorer"u8.ToArray();
     const int ConsumeBudgetMs = 250;
-    readonly ListenCounts _counts = new(settings.RisingHalfLifeListens);
+    readonly ListenCounts _counts = new(settings.RisingHalfLifeListens, settings.CoListenHistory);
     // the co-listen term's neighbours, rebuilt in the background from the members' heard songs
     ItemNeighbours _neighbours = ItemNeighbours.Empty;
     Task<ItemNeighbours>? _neighboursBuild;

@@ -68,6 +68,7 @@ public sealed class SettingsValidationTests(ITestOutputHelper output) : IDisposa
         ["Scorer:PopularityWeight"] = ["-1", "Infinity"],
         ["Scorer:CoListenWeight"] = ["-1", "NaN"],
         ["Scorer:CoListenCandidates"] = ["-1"],
+        ["Scorer:CoListenHistory"] = ["19"],
         ["Scorer:Neighbours"] = ["0"],
         ["Scorer:NeighboursEverySeconds"] = ["0"],
         ["Scorer:Rerank"] = ["10"],

@@ -21,7 +21,20 @@ public class ListenCountsTests
         Assert.Equal([["a", "b"], ["a", "c"]], histories.Select(h => h.Order().ToArray()));
         // a copy: later listens do not change a history handed to a neighbours build
         counts.Record(new ListenRecorded(++row, "x", "d", "radio", "", "", 1, 0), 0);
-        Assert.Equal(2, histories[0].Length);
+        Assert.Equal(2, histories[0].Count);
         Assert.NotNull(counts.Signals(null).Plays);
+    }
+
+    [Fact]
+    public void RecentSongsAreTheLastOnesMostRecentFirstUpToTheBound()
+    {
+        var activity = new MemberActivity(recentSongs: 30);
+        for (int i = 0; i < 80; i++) activity.Record(new ListenRecorded(i + 1, "z", $"s{i}", "radio", "", "", 1, 0), 0);
+        var recent = activity.Recent("z");
+        Assert.Equal(30, recent.Count);
+        Assert.Equal("s79", recent[0]);
+        Assert.Equal("s50", recent[^1]);
+        Assert.Equal(80, activity.Heard("z").Count);
+        Assert.Empty(activity.Recent("nobody"));
     }
 }
