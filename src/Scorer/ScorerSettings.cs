@@ -38,7 +38,7 @@ public sealed class ScorerSettings : ISettings
     /// <summary>Adds PopularityWeight x log(1 + the song's recent plays in the list's tab) to the listen head's score (0: off; see docs/lists.md).</summary>
     public double PopularityWeight { get; set; } = 1.0;
     /// <summary>Adds CoListenWeight x the member's co-listen score of the song (item-to-item cosine: sum of its similarity to each song they heard; 0: off; see docs/lists.md).</summary>
-    public double CoListenWeight { get; set; } = 32.0;
+    public double CoListenWeight { get; set; } = 8.0;
     /// <summary>The member's best songs by co-listen score added to their candidates.</summary>
     public int CoListenCandidates { get; set; } = 50;
     /// <summary>Recent songs kept per member, that the co-listen neighbours are built from and a member's co-listen score sums over (a build costs the sum over members of these squared).</summary>
