@@ -9,11 +9,15 @@ DEMO_BROKER_PID=""
 
 demo_usage() {
   cat >&2 <<'USAGE'
-usage: ./kkbox demo [--size tiny|small|full] [--data DIR] [--out DIR] [--skip-offline]
+usage: ./kkbox demo [--size tiny|small|full] [--data DIR] [--out DIR] [--rate N] [--skip-offline]
   --size   generated KKBOX-shaped data set (default small: ~200k listens, a few minutes)
   --data   a folder with real KKBOX files instead (train.csv required; members.csv, songs.csv,
            song_extra_info.csv, test.csv optional)
   --out    where the run's report, logs and checkpoints go (default .kkbox/demo/<time>)
+  --rate   listens replayed per second (default 3000 for a train.csv of up to a million rows, a pace
+           at which the Scorer rewrites a member's lists between their listens, so served lists are
+           judged as they would be live; larger files go unpaced; 0: as fast as the Trainer keeps
+           up, ~18,000/s here, where lists lag the stream by seconds)
 USAGE
 }
 
@@ -69,18 +73,20 @@ demo_status_line() {
 }
 
 kkbox_demo() {
-  local size=small data="" out="" skip_offline=0
+  local size=small data="" out="" skip_offline=0 rate=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --size) size="${2:?--size needs tiny, small or full}"; shift 2 ;;
       --data) data="${2:?--data needs a folder}"; shift 2 ;;
       --out) out="${2:?--out needs a folder}"; shift 2 ;;
       --skip-offline) skip_offline=1; shift ;;
+      --rate) rate="${2:?--rate needs listens per second}"; shift 2 ;;
       -h|--help) demo_usage; return 2 ;;
       *) echo "kkbox demo: unknown option '$1'" >&2; demo_usage; return 2 ;;
     esac
   done
   case "$size" in tiny|small|full) ;; *) die "--size must be tiny, small or full, got '$size'" ;; esac
+  [ -z "$rate" ] || [[ "$rate" =~ ^[0-9]+$ ]] || die "--rate must be a whole number of listens per second (0: unpaced), got '$rate'"
   local t0=$SECONDS
   DEMO_DIR="${out:-$KKBOX_STATE/demo/$(date -u +%Y%m%d-%H%M%S)}"
   mkdir -p "$DEMO_DIR/logs"
@@ -103,6 +109,11 @@ kkbox_demo() {
   fi
   data="$(cd "$data" && pwd)"
   say "step: data ready in $data ($((SECONDS - t0)) s)"
+  if [ -z "$rate" ]; then
+    local rows; rows=$(wc -l <"$data/train.csv")
+    if [ "$rows" -le 1000000 ]; then rate=3000
+    else rate=0; say "note: $rows listens would take $((rows / 3000 / 60)) minutes at 3,000/s: replaying unpaced (--rate N to pace)"; fi
+  fi
 
   # Whatever ends the run (done, an error, Ctrl-C), nothing it started is left running.
   DEMO_STARTED_REDIS=0
@@ -127,8 +138,9 @@ kkbox_demo() {
     --http "http://127.0.0.1:${KKBOX_HTTP_PORT:-8080}" >"$DEMO_DIR/logs/scorer.log" 2>&1 &
   DEMO_PIDS+=($!)
 
-  say "replaying $data/train.csv into Kafka (paced by the Trainer's lag)"
-  dotnet "$(dll_of Ingest)" --data "$data" --max-lag 60000 --lag-group "$trainer_group" \
+  if [ "$rate" -gt 0 ]; then say "replaying $data/train.csv into Kafka at up to $rate listens/s (and paced by the Trainer's lag)"
+  else say "replaying $data/train.csv into Kafka (paced by the Trainer's lag)"; fi
+  dotnet "$(dll_of Ingest)" --data "$data" --rate "$rate" --max-lag 60000 --lag-group "$trainer_group" \
     --rejects "$DEMO_DIR/ingest-rejects.jsonl" >"$DEMO_DIR/logs/ingest.log" 2>&1 &
   DEMO_INGEST_PID=$!
   while kill -0 "$DEMO_INGEST_PID" 2>/dev/null; do
