@@ -170,7 +170,7 @@ public sealed class ListsBenchmark : IBenchmark
             ["catalogue_songs"] = evaluation.CatalogueSize,
             ["trailing_window_listens"] = windowListens,
             ["served_model"] = $"OnlineTrainer ({trainer.Model}, n_dim {trainer.NDim}, listen head {trainer.ListenDim} with {trainer.HistoryLength} recent songs, lr {trainer.LearningRate}, micro-batch {trainer.BatchSize}, step batch {trainer.StepBatchSize}, label delay {trainer.LabelDelay}), " +
-                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, weights chosen on validation in this order: replay {scorer.ReplayWeight}, popularity {scorer.PopularityWeight}, co-listen {scorer.CoListenWeight} (with {scorer.CoListenCandidates} co-listen candidates, {scorer.Neighbours} neighbours per song))) with ExcludeHeard",
+                $"metadata applied first; ranked by ScoringModel + ListScorer (C {scorer.Candidates}, popular {scorer.PopularCandidates}, rising {scorer.RisingCandidates}, prior {scorer.PriorCandidates}, weights chosen on validation in this order: replay {scorer.ReplayWeight}, popularity {scorer.PopularityWeight}, co-listen {scorer.CoListenWeight} (with {scorer.CoListenCandidates} co-listen candidates, {scorer.Neighbours} neighbours per song)) with ExcludeHeard",
             ["served_online_auc"] = onlineAuc,
             ["replay_weight"] = scorer.ReplayWeight,
             ["popularity_weight"] = scorer.PopularityWeight,

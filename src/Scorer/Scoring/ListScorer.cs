@@ -6,7 +6,8 @@ namespace KkboxNcf.Scorer.Scoring;
 /// Computes members' lists with one model: candidates from the dot-product stage (the listen head's
 /// best songs for the member in each serving context, or the GMF part's for a model without one;
 /// cached in the model, since they only change with the model) plus the given popular and rising
-/// songs and the model's prior songs of the context, then the final score (FinalScore), top K.
+/// songs, the member's best co-listened songs and the model's prior songs of the context, then the
+/// final score (FinalScore plus the stream terms, AddStreamTerms), top K.
 /// Full-model scores are cached in the model too, so re-scoring a member whose context and candidates
 /// did not change costs no forward pass, and a list whose inputs did not change at all is the last
 /// ranking again. Every list of a call carries the one model version it was computed with.
@@ -14,8 +15,9 @@ namespace KkboxNcf.Scorer.Scoring;
 public sealed class ListScorer(ScoringOptions options)
 {
     readonly System.Diagnostics.Stopwatch _candidateTime = new(), _rankTime = new();
-    // the popularity term's counts move with every listen, but a ranked list is reused until the extras
-    // change (the Scorer recomputes them every ExtrasEverySeconds): lists follow trends at that pace
+    // the popularity term's counts move with every listen and the co-listen neighbours with each rebuild,
+    // but a ranked list is reused until the extras change (the Scorer recomputes them every
+    // ExtrasEverySeconds) or the member's recent songs do: lists follow them at that pace
     StreamSignals _signals = StreamSignals.None;
     ModelNeighbours? _modelNeighbours;
 

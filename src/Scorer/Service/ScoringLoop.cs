@@ -33,7 +33,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     static readonly byte[] MetricsKey = "scorer"u8.ToArray();
     const int ConsumeBudgetMs = 250;
     readonly ListenCounts _counts = new(settings.RisingHalfLifeListens, settings.CoListenHistory);
-    // the co-listen term's neighbours, rebuilt in the background from the members' heard songs
+    // the co-listen term's neighbours, rebuilt in the background from the members' recent songs
     ItemNeighbours _neighbours = ItemNeighbours.Empty;
     Task<ItemNeighbours>? _neighboursBuild;
     readonly Stopwatch _neighboursClock = new();
@@ -362,7 +362,7 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
     /// Swaps in the co-listen neighbours when a rebuild finished, and starts the next one when listens
     /// came since the last: once the listens read grew by a quarter since it (so a young stream, where
     /// every listen changes much, gets new neighbours often, and the total cost stays a few builds) or
-    /// NeighboursEverySeconds passed. The heard songs are copied here, on the loop's thread, and the
+    /// NeighboursEverySeconds passed. The members' recent songs are copied here, on the loop's thread, and the
     /// neighbours built on another, so scoring goes on meanwhile.
     /// </summary>
     void UpdateNeighbours(CancellationToken stop)
@@ -374,7 +374,8 @@ public sealed class ScoringLoop(ScorerSettings settings, KafkaSettings kafka, IC
             if (done.IsCompletedSuccessfully)
             {
                 _neighbours = done.Result;
-                log.LogInformation("Co-listen neighbours rebuilt: {Songs} songs of {Members} members", _neighbours.Songs, _neighbours.Members);
+                log.LogInformation("Co-listen neighbours rebuilt: {Songs} songs of {Members} members in {Seconds:F1} s",
+                    _neighbours.Songs, _neighbours.Members, _neighboursClock.Elapsed.TotalSeconds);
             }
             else if (!stop.IsCancellationRequested)
                 log.LogWarning("Rebuilding the co-listen neighbours failed, keeping the previous ones: {Reason}", done.Exception?.GetBaseException().Message);
