@@ -26,14 +26,14 @@ public sealed class MemberActivity(int recentSongs = MemberActivity.DefaultRecen
     {
         if (!_members.TryGetValue(listen.Msno, out var state))
         {
-            state = new MemberState();
+            state = new MemberState(RecentSongs);
             _members.Add(listen.Msno, state);
         }
         var context = Intern(new ListeningContext(listen.SourceSystemTab, listen.SourceScreenName, listen.SourceType));
         state.Contexts[context] = state.Contexts.GetValueOrDefault(context) + 1;
         var song = Intern(listen.SongId);
         state.Heard.Add(song);
-        state.Remember(song, RecentSongs);
+        state.Remember(song);
         state.NewestProducedAtMs = Math.Max(state.NewestProducedAtMs, listen.ProducedAtMs);
         state.Partition = partition;
         Listens++;
@@ -84,7 +84,7 @@ public sealed class MemberActivity(int recentSongs = MemberActivity.DefaultRecen
 
     /// <summary>The member's last RecentSongs songs, most recent first (fewer when they heard fewer).</summary>
     public IReadOnlyList<string> Recent(string msno) =>
-        _members.TryGetValue(msno, out var state) ? state.Recent.AsSpan(0, state.RecentCount).ToArray() : [];
+        _members.TryGetValue(msno, out var state) ? state.RecentFirst() : [];
 
     public MemberToScore ToScore(string msno, ListeningContext fallback) =>
         new(msno, UsualContext(msno, fallback), Heard(msno), NewestProducedAtMs(msno)) { Recent = Recent(msno) };
@@ -103,21 +103,36 @@ public sealed class MemberActivity(int recentSongs = MemberActivity.DefaultRecen
         return c;
     }
 
-    sealed class MemberState
+    sealed class MemberState(int bound)
     {
         public readonly Dictionary<ListeningContext, int> Contexts = new();
         public readonly HashSet<string> Heard = new(StringComparer.Ordinal);
-        // most recent first; grown on demand, so the many members with a few listens keep a few
-        public string[] Recent = new string[4];
-        public int RecentCount;
+        // the recent songs as a ring (a listen costs O(1) however many are kept), grown on demand up to
+        // the bound, so the many members with a few listens keep a few; _next is where the next song goes
+        string[] _ring = new string[Math.Min(4, bound)];
+        int _next, _count;
 
-        public void Remember(string song, int bound)
+        public void Remember(string song)
         {
-            if (RecentCount == Recent.Length && Recent.Length < bound) Array.Resize(ref Recent, Math.Min(bound, Recent.Length * 2));
-            int keep = Math.Min(RecentCount, Recent.Length - 1);
-            Array.Copy(Recent, 0, Recent, 1, keep);
-            Recent[0] = song;
-            RecentCount = keep + 1;
+            if (_count == _ring.Length && _ring.Length < bound)
+            {
+                // a full ring's oldest song is at _next: lay them out oldest first
+                var grown = new string[Math.Min(bound, _ring.Length * 2)];
+                for (int i = 0; i < _count; i++) grown[i] = _ring[(_next + i) % _ring.Length];
+                _ring = grown;
+                _next = _count;
+            }
+            _ring[_next] = song;
+            _next = (_next + 1) % _ring.Length;
+            if (_count < _ring.Length) _count++;
+        }
+
+        /// <summary>The recent songs, most recent first.</summary>
+        public string[] RecentFirst()
+        {
+            var songs = new string[_count];
+            for (int i = 0; i < _count; i++) songs[i] = _ring[(_next - 1 - i + _ring.Length) % _ring.Length];
+            return songs;
         }
         public long NewestProducedAtMs;
         public int Partition;

@@ -36,5 +36,15 @@ public class ListenCountsTests
         Assert.Equal("s50", recent[^1]);
         Assert.Equal(80, activity.Heard("z").Count);
         Assert.Empty(activity.Recent("nobody"));
+        // bounds below and around the ring's first size, and a member who heard fewer than the bound
+        foreach (int bound in new[] { 1, 3, 4, 5, 9 })
+        {
+            var a = new MemberActivity(bound);
+            for (int i = 0; i < 12; i++)
+            {
+                a.Record(new ListenRecorded(i + 1, "m", $"s{i}", "radio", "", "", 1, 0), 0);
+                Assert.Equal(Enumerable.Range(0, Math.Min(bound, i + 1)).Select(k => $"s{i - k}"), a.Recent("m"));
+            }
+        }
     }
 }
