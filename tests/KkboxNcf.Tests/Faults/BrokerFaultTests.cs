@@ -25,7 +25,13 @@ public class BrokerFaultTests(ITestOutputHelper output)
         string data = Path.Combine(dir.Path, "data");
         new KkboxSynthesizer(SynthSize.Tiny, 42).Generate(data);
         var faults = new BrokerFaults(data, dir.Path, output.WriteLine);
-        run(faults);
+        try { run(faults); }
+        catch
+        {
+            // a run that throws (the audit found no broker, say) ends before NothingLost prints the logs
+            FaultAssert.PrintLogs(dir.Path, output);
+            throw;
+        }
         FaultAssert.NothingLost([outcome(faults)], dir.Path, output);
     }
 }
