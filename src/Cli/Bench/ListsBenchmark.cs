@@ -49,9 +49,9 @@ public sealed class ListsBenchmark : IBenchmark
         trainer.Seed = (int)args.Long("seed", trainer.Seed);
         double[] weights = args.Has("replay-weight") ? [args.Double("replay-weight", 0)] : ReplayWeights;
         double[] popularityWeights = args.Has("popularity-weight") ? [args.Double("popularity-weight", 0)] : PopularityWeights;
-        // the neighbours kept per song: the Scorer's default unless given; a comma list is chosen on validation
-        // (20, 50 and 100 gave HR@10 0.0419, 0.0402 and 0.0421 on the validation rows: the same within noise,
-        // and a member's co-listen score costs K sums per recent song)
+        // the neighbours kept per song: the Scorer's default unless given (a member's co-listen score costs K
+        // sums per recent song, so K is not searched by default; docs/lists.md has the values tried); a comma
+        // list is chosen on validation
         double[] neighbourCounts = args.Has("neighbours")
             ? args.Get("neighbours", "").Split(',').Select(v => int.TryParse(v, out int n) ? n : throw new UsageException($"--neighbours takes whole numbers separated by commas, got \"{v}\"")).Select(n => (double)n).ToArray()
             : [new ScorerSettings().Neighbours];

@@ -8,8 +8,8 @@ namespace KkboxNcf.Cli.Bench;
 /// <summary>
 /// What the Scorer holds on a data set, built from its files as the Trainer and the Scorer would from
 /// the stream: the feature space of the members and of the songs that occur in train.csv (with their
-/// metadata), and the Scorer's counts (ListenCounts: member activity, song trends, plays per tab,
-/// song transitions) of every train listen.
+/// metadata), and the Scorer's counts (ListenCounts: member activity, song trends, plays per tab) of
+/// every train listen.
 /// </summary>
 public sealed record ScoringWorkload(FeatureSpace Space, ListenCounts Counts, long Listens)
 {

@@ -39,7 +39,7 @@ public sealed class ScorerRecommender(string name, Func<IReadOnlyList<Listen>, M
         foreach (var l in train)
             counts.Record(new KkboxNcf.Contracts.ListenRecorded(l.Row, l.Msno, l.SongId, l.SourceSystemTab, l.SourceScreenName, l.SourceType, l.Target, 0), 0);
         _activity = counts.Activity;
-        // the co-listen neighbours as the Scorer builds them from its members' heard songs
+        // the co-listen neighbours as the Scorer builds them from its members' recent songs
         bool coListen = _settings.CoListenWeight > 0 || _settings.CoListenCandidates > 0;
         _signals = counts.Signals(coListen ? ItemNeighbours.Build(counts.Histories(), _settings.Neighbours) : null);
         _extras = [.. counts.Trends.Popular(_settings.PopularCandidates), .. counts.Trends.Rising(_settings.RisingCandidates)];

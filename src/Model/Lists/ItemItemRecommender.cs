@@ -15,7 +15,6 @@ public sealed class ItemItemRecommender(int neighbours = 20) : IListRecommender
 {
     ItemNeighbours _index = ItemNeighbours.Empty;
     string[] _byPopularity = [];
-    int[] _popularityRank = [];
     Dictionary<string, string[]> _heard = new(StringComparer.Ordinal);
 
     public string Name => $"item-item cosine, K={neighbours}";
@@ -32,11 +31,7 @@ public sealed class ItemItemRecommender(int neighbours = 20) : IListRecommender
         }
         _heard = members.ToDictionary(m => m.Key, m => m.Value.ToArray(), StringComparer.Ordinal);
         _index = ItemNeighbours.Build(_heard.Values, neighbours);
-        var index = _index;
-        var order = Enumerable.Range(0, index.Songs).OrderByDescending(s => index.Listeners[s]).ThenBy(index.Song, StringComparer.Ordinal).ToArray();
-        _byPopularity = order.Select(index.Song).ToArray();
-        _popularityRank = new int[order.Length];
-        for (int r = 0; r < order.Length; r++) _popularityRank[order[r]] = r;
+        _byPopularity = _index.ByPopularity.Select(_index.Song).ToArray();
     }
 
     public IReadOnlyList<string> Recommend(string member, ListContext context, int k, IReadOnlySet<string> exclude)
@@ -51,7 +46,7 @@ public sealed class ItemItemRecommender(int neighbours = 20) : IListRecommender
         {
             if (exclude.Contains(song)) continue;
             _index.TryGetRow(song, out int row);
-            best.Enqueue(song, (score, -_popularityRank[row]));
+            best.Enqueue(song, (score, -_index.PopularityRank(row)));
             if (best.Count > k) best.Dequeue();
         }
         var scored = new string[best.Count];

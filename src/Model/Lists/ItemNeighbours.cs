@@ -15,16 +15,18 @@ public sealed class ItemNeighbours
     readonly Dictionary<string, int> _row;
     readonly string[] _songs;
     readonly (int Song, float Similarity)[][] _neighbours;
+    readonly int[] _byPopularity, _popularityRank;
 
-    ItemNeighbours(Dictionary<string, int> row, string[] songs, int[] listeners, (int, float)[][] neighbours)
+    ItemNeighbours(Dictionary<string, int> row, string[] songs, int[] byPopularity, int[] popularityRank, (int, float)[][] neighbours)
     {
         _row = row;
         _songs = songs;
-        Listeners = listeners;
+        _byPopularity = byPopularity;
+        _popularityRank = popularityRank;
         _neighbours = neighbours;
     }
 
-    public static readonly ItemNeighbours Empty = new(new Dictionary<string, int>(StringComparer.Ordinal), [], [], []);
+    public static readonly ItemNeighbours Empty = new(new Dictionary<string, int>(StringComparer.Ordinal), [], [], [], []);
 
     /// <summary>Songs in the histories it was built from.</summary>
     public int Songs => _songs.Length;
@@ -32,8 +34,11 @@ public sealed class ItemNeighbours
     /// <summary>Members whose histories it was built from.</summary>
     public int Members { get; private init; }
 
-    /// <summary>Each song's distinct listeners, by row (the order of Song).</summary>
-    internal int[] Listeners { get; }
+    /// <summary>The rows by listeners, most first (ties by song id): the order that breaks ties between neighbours.</summary>
+    public IReadOnlyList<int> ByPopularity => _byPopularity;
+
+    /// <summary>A row's place in ByPopularity (0: the most listened).</summary>
+    public int PopularityRank(int row) => _popularityRank[row];
 
     /// <summary>The song of a row of this index (rows 0 .. Songs - 1).</summary>
     public string Song(int row) => _songs[row];
@@ -100,7 +105,7 @@ public sealed class ItemNeighbours
             while (best.TryDequeue(out int t, out var p)) kept[best.Count] = (t, p.Sim);
             neighbours[s] = kept;
         }
-        return new ItemNeighbours(rowOf, songs, counts, neighbours) { Members = memberSongs.Count };
+        return new ItemNeighbours(rowOf, songs, byPopularity, popularityRank, neighbours) { Members = memberSongs.Count };
     }
 
     /// <summary>The song's kept neighbours with their similarity, most similar first (empty for a song it does not know).</summary>

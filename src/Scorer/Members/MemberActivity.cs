@@ -75,7 +75,7 @@ public sealed class MemberActivity(int recentSongs = MemberActivity.DefaultRecen
     /// Recent songs kept per member by default (Scorer:CoListenHistory): for the listen head's member
     /// vector (models use up to their HistoryLength of them) and the co-listen term, whose neighbours are
     /// built from and scored over these. Bounded because a neighbours build costs the sum over members of
-    /// their songs squared: over every heard song, data/full's heaviest members made one build take minutes.
+    /// these squared, which the heaviest members would dominate if all their songs counted.
     /// </summary>
     public const int DefaultRecentSongs = 500;
 

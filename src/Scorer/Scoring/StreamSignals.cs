@@ -16,7 +16,7 @@ public sealed record StreamSignals(Func<string, string, double>? Plays = null, I
 /// The co-listen neighbours with their songs as one model's rows (songs the model does not know
 /// dropped), made once per (neighbours, model) pair, so a member's co-listen score costs their recent
 /// songs' lookups and sums into a dense scratch row, not a string or dictionary operation per
-/// neighbour (a full refresh of data/full's 34,557 members sums about 170 million of them).
+/// neighbour: a full refresh sums K neighbours for each recent song of every member.
 /// Single-threaded: the scratch row is shared.
 /// </summary>
 public sealed class ModelNeighbours

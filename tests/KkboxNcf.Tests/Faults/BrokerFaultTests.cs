@@ -9,9 +9,9 @@ namespace KkboxNcf.Tests.Faults;
 /// Quick versions of fault 3 (the long ones are in `kkbox bench faults`): the broker hung mid-replay
 /// loses nothing; the broker restarted empty stops Ingest and Trainer with exit code 4 and a clear
 /// message, and the documented recovery trains every listen exactly once.
-/// Alone, not beside other tests: with the other fault tests' processes running beside it on two
-/// cores, the local broker (librdkafka's mock cluster behind the LocalBroker forwarder) came back
-/// from the SIGSTOP refusing every connection, in 3 of 4 such runs, and never in 8 runs alone.
+/// Alone, not beside other tests: with the other fault tests' processes competing for the two cores,
+/// the local broker (librdkafka's mock cluster behind the LocalBroker forwarder) can come back from the
+/// SIGSTOP refusing every connection, a limit of the test broker that these tests are not about.
 /// </summary>
 [Collection(BrokerFaultsCollection.Name)]
 public class BrokerFaultTests(ITestOutputHelper output)
